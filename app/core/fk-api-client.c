@@ -1,0 +1,459 @@
+/* fk-api-client.c: protocol v1 over libcurl, pinned to the enrolled server
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "fk-api-client"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "fk-api-client.h"
+#include "fk-crypto.h"
+#include "fk-error.h"
+#include "fk-protocol.h"
+
+/* Bodies above this are sent gzipped; below it the header costs more. */
+#define GZIP_THRESHOLD 2048
+
+struct _FkApiClient
+{
+  GObject      parent_instance;
+
+  char        *base_url;
+  char        *curl_pin;
+
+  GMutex       mutex;
+  char        *bearer;      /* guarded by mutex */
+  guint64      requests;    /* guarded by mutex */
+  guint64      bytes;       /* guarded by mutex */
+
+  /* Only touched from the pool's single thread, so the connection is reused. */
+  GThreadPool *pool;
+  CURL        *curl;
+};
+
+G_DEFINE_FINAL_TYPE (FkApiClient, fk_api_client, G_TYPE_OBJECT)
+
+typedef struct {
+  char       *method;
+  char       *path;
+  char       *body;
+  gsize       body_length;
+  JsonObject *problem;     /* set by the worker on an error reply */
+} Request;
+
+typedef struct {
+  GByteArray *data;
+  guint       retry_after;
+} Response;
+
+static void
+request_free (Request *request)
+{
+  if (request->body != NULL)
+    fk_crypto_wipe (request->body, request->body_length);
+  g_free (request->method);
+  g_free (request->path);
+  g_free (request->body);
+  g_clear_pointer (&request->problem, json_object_unref);
+  g_free (request);
+}
+
+static size_t
+on_curl_write (char   *data,
+               size_t  size,
+               size_t  count,
+               void   *user_data)
+{
+  Response *response = user_data;
+
+  g_byte_array_append (response->data, (const guint8 *) data, size * count);
+  return size * count;
+}
+
+static size_t
+on_curl_header (char   *data,
+                size_t  size,
+                size_t  count,
+                void   *user_data)
+{
+  Response *response = user_data;
+  gsize length = size * count;
+  static const char name[] = "retry-after:";
+
+  if (length > strlen (name) && g_ascii_strncasecmp (data, name, strlen (name)) == 0)
+    {
+      g_autofree char *value = g_strndup (data + strlen (name), length - strlen (name));
+      guint64 seconds;
+
+      if (g_ascii_string_to_unsigned (g_strstrip (value), 10, 0, 3600, &seconds, NULL))
+        response->retry_after = seconds;
+    }
+
+  return length;
+}
+
+static int
+on_curl_progress (void       *user_data,
+                  curl_off_t  dltotal,
+                  curl_off_t  dlnow,
+                  curl_off_t  ultotal,
+                  curl_off_t  ulnow)
+{
+  return g_cancellable_is_cancelled (user_data) ? 1 : 0;
+}
+
+static GBytes *
+gzip_body (const char *body,
+           gsize       length)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6);
+  g_autoptr(GByteArray) out = g_byte_array_sized_new (length / 3 + 64);
+  gsize read_total = 0;
+  GConverterResult result;
+
+  do
+    {
+      guint8 buffer[16384];
+      gsize bytes_read = 0, bytes_written = 0;
+      g_autoptr(GError) error = NULL;
+
+      result = g_converter_convert (G_CONVERTER (compressor),
+                                    body + read_total, length - read_total,
+                                    buffer, sizeof buffer, G_CONVERTER_INPUT_AT_END,
+                                    &bytes_read, &bytes_written, &error);
+      if (result == G_CONVERTER_ERROR)
+        return NULL;
+      read_total += bytes_read;
+      g_byte_array_append (out, buffer, bytes_written);
+    }
+  while (result != G_CONVERTER_FINISHED);
+
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+static void
+fail_task (GTask       *task,
+           FkErrorCode  code)
+{
+  g_task_return_new_error (task, FK_ERROR, code, "%s", fk_error_code_to_message (code));
+}
+
+static JsonNode *
+parse_json (GByteArray *data)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (data->len == 0 ||
+      !json_parser_load_from_data (parser, (const char *) data->data, data->len, NULL) ||
+      json_parser_get_root (parser) == NULL)
+    return NULL;
+
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static void
+run_request (gpointer data,
+             gpointer pool_data)
+{
+  g_autoptr(GTask) task = data;
+  FkApiClient *self = pool_data;
+  Request *request = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(GCancellable) never_cancelled = NULL;
+  g_autoptr(GByteArray) received = g_byte_array_new ();
+  g_autoptr(GBytes) gzipped = NULL;
+  g_autofree char *url = g_strconcat (self->base_url, request->path, NULL);
+  g_autofree char *auth_header = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  struct curl_slist *headers = NULL;
+  Response response = { received, 0 };
+  curl_off_t uploaded = 0, downloaded = 0;
+  long status = 0;
+  CURLcode code;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (cancellable == NULL)
+    cancellable = never_cancelled = g_cancellable_new ();
+
+  g_mutex_lock (&self->mutex);
+  if (self->bearer != NULL)
+    auth_header = g_strconcat ("Authorization: Bearer ", self->bearer, NULL);
+  g_mutex_unlock (&self->mutex);
+
+  curl_easy_reset (self->curl);
+  curl_easy_setopt (self->curl, CURLOPT_URL, url);
+  curl_easy_setopt (self->curl, CURLOPT_PROTOCOLS_STR, "https");
+  /* The pin is the trust anchor (docs/security.md): the server's own CA is
+   * in no trust store, and any CA-issued certificate without the pinned key
+   * is refused by CURLOPT_PINNEDPUBLICKEY. */
+  curl_easy_setopt (self->curl, CURLOPT_SSL_VERIFYPEER, 0L);
+  curl_easy_setopt (self->curl, CURLOPT_SSL_VERIFYHOST, 0L);
+  curl_easy_setopt (self->curl, CURLOPT_PINNEDPUBLICKEY, self->curl_pin);
+  curl_easy_setopt (self->curl, CURLOPT_SSLVERSION, (long) CURL_SSLVERSION_TLSv1_2);
+  curl_easy_setopt (self->curl, CURLOPT_HTTP_VERSION, (long) CURL_HTTP_VERSION_2TLS);
+  curl_easy_setopt (self->curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt (self->curl, CURLOPT_CONNECTTIMEOUT, 10L);
+  curl_easy_setopt (self->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt (self->curl, CURLOPT_LOW_SPEED_TIME, 20L);
+  curl_easy_setopt (self->curl, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt (self->curl, CURLOPT_USERAGENT, "Faltkoll/" PACKAGE_VERSION);
+  curl_easy_setopt (self->curl, CURLOPT_CUSTOMREQUEST, request->method);
+  curl_easy_setopt (self->curl, CURLOPT_WRITEFUNCTION, on_curl_write);
+  curl_easy_setopt (self->curl, CURLOPT_WRITEDATA, &response);
+  curl_easy_setopt (self->curl, CURLOPT_HEADERFUNCTION, on_curl_header);
+  curl_easy_setopt (self->curl, CURLOPT_HEADERDATA, &response);
+  curl_easy_setopt (self->curl, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt (self->curl, CURLOPT_XFERINFOFUNCTION, on_curl_progress);
+  curl_easy_setopt (self->curl, CURLOPT_XFERINFODATA, cancellable);
+
+  headers = curl_slist_append (headers, "Accept: " FK_CONTENT_TYPE_JSON ", " FK_CONTENT_TYPE_PROBLEM);
+  if (auth_header != NULL)
+    headers = curl_slist_append (headers, auth_header);
+  if (request->body != NULL)
+    {
+      headers = curl_slist_append (headers, "Content-Type: " FK_CONTENT_TYPE_JSON "; charset=utf-8");
+      if (request->body_length > GZIP_THRESHOLD && (gzipped = gzip_body (request->body, request->body_length)) != NULL)
+        {
+          headers = curl_slist_append (headers, "Content-Encoding: gzip");
+          curl_easy_setopt (self->curl, CURLOPT_POSTFIELDS, g_bytes_get_data (gzipped, NULL));
+          curl_easy_setopt (self->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) g_bytes_get_size (gzipped));
+        }
+      else
+        {
+          curl_easy_setopt (self->curl, CURLOPT_POSTFIELDS, request->body);
+          curl_easy_setopt (self->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) request->body_length);
+        }
+    }
+  curl_easy_setopt (self->curl, CURLOPT_HTTPHEADER, headers);
+
+  code = curl_easy_perform (self->curl);
+
+  curl_easy_getinfo (self->curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_getinfo (self->curl, CURLINFO_SIZE_UPLOAD_T, &uploaded);
+  curl_easy_getinfo (self->curl, CURLINFO_SIZE_DOWNLOAD_T, &downloaded);
+  curl_easy_setopt (self->curl, CURLOPT_HTTPHEADER, NULL);
+  curl_slist_free_all (headers);
+  g_clear_pointer (&auth_header, g_free);
+
+  g_mutex_lock (&self->mutex);
+  self->requests++;
+  self->bytes += uploaded + downloaded;
+  g_mutex_unlock (&self->mutex);
+
+  if (code == CURLE_ABORTED_BY_CALLBACK)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+      return;
+    }
+  if (code == CURLE_SSL_PINNEDPUBKEYNOTMATCH)
+    {
+      /* Handled, and the officer is told; but worth a line in the journal. */
+      g_message ("%s %s: the server's key does not match the enrolled pin", request->method, request->path);
+      fail_task (task, FK_ERROR_TLS_PIN);
+      return;
+    }
+  if (code != CURLE_OK)
+    {
+      g_debug ("%s %s: %s", request->method, request->path, curl_easy_strerror (code));
+      fail_task (task, FK_ERROR_NETWORK);
+      return;
+    }
+
+  node = parse_json (received);
+  fk_crypto_wipe (received->data, received->len);
+
+  if (status >= 400)
+    {
+      JsonObject *problem = NULL;
+      const char *type = NULL;
+      g_autoptr(GError) error = NULL;
+      FkErrorCode error_code;
+
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        {
+          problem = json_object_ref (json_node_get_object (node));
+          type = json_object_get_string_member_with_default (problem, "type", NULL);
+        }
+      else
+        problem = json_object_new ();
+
+      if (response.retry_after > 0)
+        json_object_set_int_member (problem, "retry_after", response.retry_after);
+
+      error_code = fk_error_code_from_problem (type, status);
+      g_debug ("%s %s: %ld %s", request->method, request->path, status, type ? type : "(no problem type)");
+
+      request->problem = problem;
+      g_task_return_new_error (task, FK_ERROR, error_code, "%s", fk_error_code_to_message (error_code));
+      return;
+    }
+
+  if (status == 204)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+
+  if (status < 200 || status >= 300 || node == NULL)
+    {
+      g_debug ("%s %s: unexpected reply %ld", request->method, request->path, status);
+      fail_task (task, FK_ERROR_SERVER);
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&node), (GDestroyNotify) json_node_unref);
+}
+
+static void
+fk_api_client_finalize (GObject *object)
+{
+  FkApiClient *self = (FkApiClient *) object;
+
+  /* Waits for a running request: it holds a reference to self anyway. */
+  g_thread_pool_free (self->pool, FALSE, TRUE);
+  curl_easy_cleanup (self->curl);
+  g_free (self->base_url);
+  g_free (self->curl_pin);
+  if (self->bearer != NULL)
+    fk_crypto_wipe (self->bearer, strlen (self->bearer));
+  g_free (self->bearer);
+  g_mutex_clear (&self->mutex);
+
+  G_OBJECT_CLASS (fk_api_client_parent_class)->finalize (object);
+}
+
+static void
+fk_api_client_class_init (FkApiClientClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = fk_api_client_finalize;
+}
+
+static void
+fk_api_client_init (FkApiClient *self)
+{
+  static gsize curl_initialized;
+
+  if (g_once_init_enter (&curl_initialized))
+    {
+      curl_global_init (CURL_GLOBAL_DEFAULT);
+      g_once_init_leave (&curl_initialized, 1);
+    }
+
+  g_mutex_init (&self->mutex);
+  self->curl = curl_easy_init ();
+  self->pool = g_thread_pool_new (run_request, self, 1, FALSE, NULL);
+}
+
+FkApiClient *
+fk_api_client_new (const char *base_url,
+                   const char *server_pin)
+{
+  FkApiClient *self;
+
+  g_return_val_if_fail (base_url != NULL, NULL);
+  g_return_val_if_fail (fk_protocol_is_valid_pin (server_pin), NULL);
+
+  self = g_object_new (FK_TYPE_API_CLIENT, NULL);
+  self->base_url = g_strdup (base_url);
+  /* "https://host:port/" and "https://host:port" mean the same server. */
+  if (g_str_has_suffix (self->base_url, "/"))
+    self->base_url[strlen (self->base_url) - 1] = '\0';
+  self->curl_pin = fk_protocol_pin_to_curl (server_pin);
+
+  return self;
+}
+
+void
+fk_api_client_set_bearer (FkApiClient *self,
+                          const char  *session_token)
+{
+  g_return_if_fail (FK_IS_API_CLIENT (self));
+
+  g_mutex_lock (&self->mutex);
+  if (self->bearer != NULL)
+    fk_crypto_wipe (self->bearer, strlen (self->bearer));
+  g_free (self->bearer);
+  self->bearer = g_strdup (session_token);
+  g_mutex_unlock (&self->mutex);
+}
+
+void
+fk_api_client_call_async (FkApiClient         *self,
+                          const char          *method,
+                          const char          *path,
+                          JsonNode            *body,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Request *request;
+
+  g_return_if_fail (FK_IS_API_CLIENT (self));
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (path != NULL && path[0] == '/');
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fk_api_client_call_async);
+
+  request = g_new0 (Request, 1);
+  request->method = g_strdup (method);
+  request->path = g_strdup (path);
+  if (body != NULL)
+    request->body = json_to_string (body, FALSE);
+  request->body_length = request->body ? strlen (request->body) : 0;
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
+
+  g_thread_pool_push (self->pool, g_steal_pointer (&task), NULL);
+}
+
+JsonNode *
+fk_api_client_call_finish (FkApiClient   *self,
+                           GAsyncResult  *result,
+                           JsonObject   **problem_out,
+                           GError       **error)
+{
+  g_return_val_if_fail (FK_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  if (problem_out != NULL)
+    {
+      Request *request = g_task_get_task_data (G_TASK (result));
+
+      *problem_out = request->problem ? json_object_ref (request->problem) : NULL;
+    }
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+guint64
+fk_api_client_get_requests (FkApiClient *self)
+{
+  guint64 requests;
+
+  g_return_val_if_fail (FK_IS_API_CLIENT (self), 0);
+
+  g_mutex_lock (&self->mutex);
+  requests = self->requests;
+  g_mutex_unlock (&self->mutex);
+  return requests;
+}
+
+guint64
+fk_api_client_get_bytes (FkApiClient *self)
+{
+  guint64 bytes;
+
+  g_return_val_if_fail (FK_IS_API_CLIENT (self), 0);
+
+  g_mutex_lock (&self->mutex);
+  bytes = self->bytes;
+  g_mutex_unlock (&self->mutex);
+  return bytes;
+}

@@ -1,0 +1,45 @@
+/* fk-api-client.h: protocol v1 over libcurl, pinned to the enrolled server
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define FK_TYPE_API_CLIENT (fk_api_client_get_type ())
+G_DECLARE_FINAL_TYPE (FkApiClient, fk_api_client, FK, API_CLIENT, GObject)
+
+/* @server_pin: 64 hex digits, SHA-256 of the server's SubjectPublicKeyInfo. */
+FkApiClient *fk_api_client_new           (const char           *base_url,
+                                          const char           *server_pin);
+
+/* Bearer token for authenticated calls; NULL for none.  Copied. */
+void         fk_api_client_set_bearer    (FkApiClient          *self,
+                                          const char           *session_token);
+
+/* Requests run one at a time on the client's own thread, reusing one
+ * connection.  @body may be NULL. */
+void         fk_api_client_call_async    (FkApiClient          *self,
+                                          const char           *method,
+                                          const char           *path,
+                                          JsonNode             *body,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+/* The reply's JSON (NULL for 204).  On an error reply the FK_ERROR code is
+ * taken from the problem type, and @problem_out (if given) gets the problem
+ * object, with "retry_after" added from a Retry-After header. */
+JsonNode    *fk_api_client_call_finish   (FkApiClient          *self,
+                                          GAsyncResult         *result,
+                                          JsonObject          **problem_out,
+                                          GError              **error);
+
+/* Requests and bytes on the wire (sent + received) since creation, for
+ * progress and benchmarks. */
+guint64      fk_api_client_get_requests  (FkApiClient          *self);
+guint64      fk_api_client_get_bytes     (FkApiClient          *self);
+
+G_END_DECLS

@@ -1,0 +1,1315 @@
+/* fk-client.c: the one door to token, session, store and sync
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "fk-client"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "fk-api-client.h"
+#include "fk-client.h"
+#include "fk-crypto.h"
+#include "fk-error.h"
+#include "fk-protocol.h"
+#include "fk-secret-store.h"
+#include "fk-session.h"
+#include "fk-store.h"
+#include "fk-sync-engine-private.h"
+#include "fk-token.h"
+
+struct _FkClient
+{
+  GObject        parent_instance;
+
+  char          *data_dir;
+  FkClientState  state;
+  int            attempts_left;
+
+  FkStore       *store;
+  FkSyncEngine  *sync;
+  FkToken       *token;
+  FkApiClient   *api;
+  FkSession     *session;
+
+  GListStore    *tips;
+  GHashTable    *tips_by_uuid;   /* borrowed FkHotelTip */
+};
+
+G_DEFINE_FINAL_TYPE (FkClient, fk_client, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_ATTEMPTS_LEFT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SESSION_EXPIRING,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Shared by the multi-step operations below. */
+typedef struct {
+  char      *server_url;
+  char      *server_pin;
+  char      *code;
+  char      *pin;
+  char      *previous_device_id;
+  FkToken   *token;
+  GBytes    *public_key;
+  FkApiClient *api;
+  GBytes    *challenge;
+  GBytes    *signature;
+  FkHotelTip *tip;
+  gboolean   send;
+} OpData;
+
+static void
+wipe_string (char *text)
+{
+  if (text != NULL)
+    fk_crypto_wipe (text, strlen (text));
+  g_free (text);
+}
+
+static void
+op_data_free (OpData *data)
+{
+  g_free (data->server_url);
+  g_free (data->server_pin);
+  wipe_string (data->code);
+  wipe_string (data->pin);
+  g_free (data->previous_device_id);
+  g_clear_object (&data->token);
+  g_clear_pointer (&data->public_key, g_bytes_unref);
+  g_clear_object (&data->api);
+  g_clear_pointer (&data->challenge, g_bytes_unref);
+  g_clear_pointer (&data->signature, g_bytes_unref);
+  g_clear_object (&data->tip);
+  g_free (data);
+}
+
+static void
+return_fk_error (GTask       *task,
+                 FkErrorCode  code)
+{
+  g_task_return_new_error (task, FK_ERROR, code, "%s", fk_error_code_to_message (code));
+}
+
+static void
+set_state (FkClient      *self,
+           FkClientState  state)
+{
+  if (self->state == state)
+    return;
+
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+set_attempts_left (FkClient *self,
+                   int       attempts_left)
+{
+  if (self->attempts_left == attempts_left)
+    return;
+
+  self->attempts_left = attempts_left;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ATTEMPTS_LEFT]);
+}
+
+static void
+use_token (FkClient *self,
+           FkToken  *token)
+{
+  g_set_object (&self->token, token);
+  g_clear_object (&self->api);
+  if (token != NULL)
+    self->api = fk_api_client_new (fk_token_get_server_url (token), fk_token_get_server_pin (token));
+}
+
+/* Tips model ------------------------------------------------------------- */
+
+static void
+clear_tips (FkClient *self)
+{
+  g_hash_table_remove_all (self->tips_by_uuid);
+  g_list_store_remove_all (self->tips);
+}
+
+static void
+add_tip (FkClient   *self,
+         FkHotelTip *tip,
+         gboolean    newest)
+{
+  g_hash_table_insert (self->tips_by_uuid, (gpointer) fk_hotel_tip_get_uuid (tip), tip);
+  if (newest)
+    g_list_store_insert (self->tips, 0, tip);
+  else
+    g_list_store_append (self->tips, tip);
+}
+
+static void
+on_tips_loaded (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GPtrArray) tips = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+
+  records = fk_store_load_finish (FK_STORE (object), result, &error);
+  if (records == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Locked again while loading: the records must not reach the model. */
+  if (self->state != FK_CLIENT_STATE_UNLOCKED)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      FkStoreRecord *record = g_ptr_array_index (records, i);
+      g_autoptr(GError) tip_error = NULL;
+      FkHotelTip *tip = fk_hotel_tip_new_from_payload (record->uuid, record->payload, &tip_error);
+
+      if (tip == NULL)
+        {
+          g_warning ("Stored tip %s is unreadable", record->uuid);
+          continue;
+        }
+
+      fk_hotel_tip_set_revision (tip, record->revision);
+      fk_hotel_tip_set_state (tip, record->state);
+      fk_hotel_tip_set_failure (tip, record->failure);
+      g_ptr_array_add (tips, tip);
+    }
+
+  clear_tips (self);
+  for (guint i = 0; i < tips->len; i++)
+    g_hash_table_insert (self->tips_by_uuid,
+                         (gpointer) fk_hotel_tip_get_uuid (g_ptr_array_index (tips, i)),
+                         g_ptr_array_index (tips, i));
+  /* One splice, one items-changed: a 10,000-row list is filled in one go. */
+  g_list_store_splice (self->tips, 0, 0, tips->pdata, tips->len);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+load_tips (FkClient *self,
+           GTask    *task)
+{
+  fk_store_load_async (self->store, FK_KIND_HOTEL_TIP, g_task_get_cancellable (task),
+                       on_tips_loaded, g_object_ref (task));
+}
+
+static void
+on_record_synced (FkClient   *self,
+                  const char *uuid,
+                  guint       revision,
+                  gboolean    stored,
+                  const char *failure,
+                  gpointer    user_data)
+{
+  FkHotelTip *tip = g_hash_table_lookup (self->tips_by_uuid, uuid);
+
+  /* An edit saved while the batch was out has its own, newer revision. */
+  if (tip == NULL || fk_hotel_tip_get_revision (tip) != revision)
+    return;
+
+  fk_hotel_tip_set_failure (tip, stored ? NULL : failure);
+  fk_hotel_tip_set_state (tip, stored ? FK_RECORD_STATE_SENT : FK_RECORD_STATE_FAILED);
+}
+
+/* Session ---------------------------------------------------------------- */
+
+static void
+on_secret_cleared (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!fk_secret_store_clear_finish (result, &error))
+    g_warning ("Could not clear a secret: %s", error->message);
+}
+
+/* Wipes everything the session unlocked.  Records stay on disk, sealed. */
+static void
+end_session (FkClient *self)
+{
+  if (self->session != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      fk_session_expire (self->session);
+      g_clear_object (&self->session);
+    }
+
+  fk_sync_engine_set_api (self->sync, NULL);
+  if (self->api != NULL)
+    fk_api_client_set_bearer (self->api, NULL);
+  fk_store_set_data_key (self->store, NULL);
+  clear_tips (self);
+  fk_secret_store_clear_async (self->data_dir, FK_SECRET_SESSION, NULL, on_secret_cleared, NULL);
+}
+
+static void
+on_session_expired (FkSession *session,
+                    FkClient  *self)
+{
+  g_info ("Session ended");
+  end_session (self);
+  if (self->state == FK_CLIENT_STATE_UNLOCKED)
+    set_state (self, FK_CLIENT_STATE_LOCKED);
+}
+
+static void
+on_session_expiring (FkSession *session,
+                     FkClient  *self)
+{
+  g_signal_emit (self, signals[SESSION_EXPIRING], 0);
+}
+
+static void
+start_session (FkClient  *self,
+               FkSession *session)
+{
+  g_set_object (&self->session, session);
+  g_signal_connect (session, "expired", G_CALLBACK (on_session_expired), self);
+  g_signal_connect (session, "expiring", G_CALLBACK (on_session_expiring), self);
+
+  fk_api_client_set_bearer (self->api, fk_session_get_token (session));
+  fk_store_set_data_key (self->store, fk_session_get_data_key (session));
+  fk_sync_engine_set_api (self->sync, self->api);
+  fk_sync_engine_refresh_pending (self->sync);
+  set_state (self, FK_CLIENT_STATE_UNLOCKED);
+}
+
+static void
+on_store_wiped (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!fk_store_wipe_finish (FK_STORE (object), result, &error))
+    g_warning ("Remote wipe of the store failed: %s", error->message);
+}
+
+/* The server revoked this device: nothing of it may stay here. */
+static void
+wipe_device (FkClient *self)
+{
+  g_info ("Device revoked: wiping");
+  end_session (self);
+  use_token (self, NULL);
+  fk_secret_store_clear_async (self->data_dir, FK_SECRET_TOKEN, NULL, on_secret_cleared, NULL);
+  fk_store_wipe_async (self->store, NULL, on_store_wiped, NULL);
+  set_state (self, FK_CLIENT_STATE_REVOKED);
+}
+
+static void
+on_token_saved (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!fk_secret_store_save_finish (result, &error))
+    g_warning ("Could not save the token state: %s", error->message);
+}
+
+static void
+disable_token (FkClient *self)
+{
+  g_autofree char *json = NULL;
+
+  end_session (self);
+  fk_token_set_disabled (self->token, TRUE);
+  json = fk_token_to_json (self->token);
+  fk_secret_store_save_async (self->data_dir, FK_SECRET_TOKEN, json, NULL, on_token_saved, NULL);
+  set_attempts_left (self, 0);
+  set_state (self, FK_CLIENT_STATE_DISABLED);
+}
+
+/* What any server error means for the token, whatever call it came from. */
+static void
+handle_token_error (FkClient     *self,
+                    const GError *error)
+{
+  if (g_error_matches (error, FK_ERROR, FK_ERROR_DEVICE_REVOKED))
+    wipe_device (self);
+  else if (g_error_matches (error, FK_ERROR, FK_ERROR_TOKEN_DISABLED) && self->token != NULL)
+    disable_token (self);
+  else if (g_error_matches (error, FK_ERROR, FK_ERROR_SESSION_EXPIRED) && self->state == FK_CLIENT_STATE_UNLOCKED)
+    {
+      end_session (self);
+      set_state (self, FK_CLIENT_STATE_LOCKED);
+    }
+}
+
+/* Load ------------------------------------------------------------------- */
+
+static void
+on_session_secret_loaded (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FkSession) session = NULL;
+  char *json;
+
+  json = fk_secret_store_load_finish (result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (json != NULL)
+    session = fk_session_new_from_json (json, NULL);
+  fk_secret_free (json);
+
+  if (session == NULL)
+    {
+      set_state (self, FK_CLIENT_STATE_LOCKED);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  start_session (self, session);
+  load_tips (self, task);
+}
+
+static void
+on_token_secret_loaded (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FkToken) token = NULL;
+  char *json;
+
+  json = fk_secret_store_load_finish (result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (json != NULL)
+    token = fk_token_new_from_json (json, NULL);
+  fk_secret_free (json);
+
+  if (token == NULL)
+    {
+      set_state (self, FK_CLIENT_STATE_NOT_ENROLLED);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  use_token (self, token);
+  if (fk_token_get_disabled (token))
+    {
+      set_state (self, FK_CLIENT_STATE_DISABLED);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  fk_secret_store_load_async (self->data_dir, FK_SECRET_SESSION, g_task_get_cancellable (task),
+                              on_session_secret_loaded, g_object_ref (task));
+}
+
+static void
+on_store_opened (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!fk_store_open_finish (FK_STORE (object), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  fk_secret_store_load_async (self->data_dir, FK_SECRET_TOKEN, g_task_get_cancellable (task),
+                              on_token_secret_loaded, g_object_ref (task));
+}
+
+void
+fk_client_load_async (FkClient            *self,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (FK_IS_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fk_client_load_async);
+  fk_store_open_async (self->store, cancellable, on_store_opened, g_steal_pointer (&task));
+}
+
+gboolean
+fk_client_load_finish (FkClient      *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Enroll ----------------------------------------------------------------- */
+
+static void
+on_enroll_token_saved (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  OpData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!fk_secret_store_save_finish (result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  end_session (self);
+  use_token (self, data->token);
+  set_attempts_left (self, FK_MAX_FAILED_PINS);
+  set_state (self, FK_CLIENT_STATE_LOCKED);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_activated (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  OpData *data = g_task_get_task_data (task);
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  JsonObject *object_reply;
+  const char *device_id;
+
+  reply = fk_api_client_call_finish (FK_API_CLIENT (object), result, NULL, &error);
+  if (reply == NULL)
+    {
+      if (error == NULL)
+        error = g_error_new_literal (FK_ERROR, FK_ERROR_SERVER, fk_error_code_to_message (FK_ERROR_SERVER));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  object_reply = JSON_NODE_HOLDS_OBJECT (reply) ? json_node_get_object (reply) : NULL;
+  device_id = object_reply ? json_object_get_string_member_with_default (object_reply, "device_id", NULL) : NULL;
+  if (device_id == NULL)
+    {
+      return_fk_error (task, FK_ERROR_SERVER);
+      return;
+    }
+
+  fk_token_set_enrollment (data->token, device_id,
+                           json_object_get_string_member_with_default (object_reply, "officer_id", NULL),
+                           json_object_get_string_member_with_default (object_reply, "policy", FK_POLICY_PIN));
+  json = fk_token_to_json (data->token);
+  fk_secret_store_save_async (self->data_dir, FK_SECRET_TOKEN, json, g_task_get_cancellable (task),
+                              on_enroll_token_saved, g_object_ref (task));
+}
+
+static void
+create_token_in_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  OpData *data = task_data;
+  GError *error = NULL;
+
+  data->token = fk_token_create (data->server_url, data->server_pin, data->pin, &data->public_key, &error);
+  if (data->token == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_token_created (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OpData *data = g_task_get_task_data (task);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *public_key = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  public_key = fk_protocol_encode_base64 (data->public_key);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, data->code);
+  json_builder_set_member_name (builder, "public_key");
+  json_builder_add_string_value (builder, public_key);
+  json_builder_set_member_name (builder, "device_name");
+  json_builder_add_string_value (builder, g_get_host_name ());
+  if (data->previous_device_id != NULL)
+    {
+      json_builder_set_member_name (builder, "previous_device_id");
+      json_builder_add_string_value (builder, data->previous_device_id);
+    }
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  data->api = fk_api_client_new (data->server_url, data->server_pin);
+  fk_api_client_call_async (data->api, "POST", FK_PATH_ACTIVATIONS, body, g_task_get_cancellable (task),
+                            on_activated, g_object_ref (task));
+}
+
+/* Runs @func on a worker with @task's OpData; @callback gets @task back. */
+static void
+run_in_thread (GTask               *task,
+               GTaskThreadFunc      func,
+               GAsyncReadyCallback  callback)
+{
+  g_autoptr(GTask) thread_task = g_task_new (g_task_get_source_object (task),
+                                             g_task_get_cancellable (task),
+                                             callback, g_object_ref (task));
+
+  g_task_set_task_data (thread_task, g_task_get_task_data (task), NULL);
+  g_task_run_in_thread (thread_task, func);
+}
+
+static gboolean
+check_server_url (const char  *server_url,
+                  GError     **error)
+{
+  g_autoptr(GUri) uri = g_uri_parse (server_url, G_URI_FLAGS_NONE, NULL);
+
+  if (uri == NULL || g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 ||
+      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error_literal (error, FK_ERROR, FK_ERROR_BAD_REQUEST,
+                           _("The server address must start with https:// and name a server."));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+fk_client_enroll_async (FkClient            *self,
+                        const char          *server_url,
+                        const char          *server_pin,
+                        const char          *activation_code,
+                        const char          *pin,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  OpData *data;
+
+  g_return_if_fail (FK_IS_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fk_client_enroll_async);
+
+  if (self->state == FK_CLIENT_STATE_LOCKED || self->state == FK_CLIENT_STATE_UNLOCKED)
+    {
+      return_fk_error (task, FK_ERROR_ALREADY_ENROLLED);
+      return;
+    }
+
+  if (!check_server_url (server_url ? server_url : "", &error) ||
+      !fk_pin_check_strength (pin ? pin : "", &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (!fk_protocol_is_valid_pin (server_pin))
+    {
+      g_task_return_new_error (task, FK_ERROR, FK_ERROR_BAD_REQUEST, "%s",
+                               _("The server pin must be 64 hexadecimal characters. Copy it again from the server."));
+      return;
+    }
+
+  if (activation_code == NULL || *activation_code == '\0')
+    {
+      return_fk_error (task, FK_ERROR_CODE_INVALID);
+      return;
+    }
+
+  data = g_new0 (OpData, 1);
+  data->server_url = g_strdup (server_url);
+  data->server_pin = g_ascii_strdown (server_pin, -1);
+  data->code = g_strdup (activation_code);
+  data->pin = g_strdup (pin);
+  /* A disabled token re-activated here keeps its records readable. */
+  if (self->token != NULL && self->state == FK_CLIENT_STATE_DISABLED)
+    data->previous_device_id = g_strdup (fk_token_get_device_id (self->token));
+  g_task_set_task_data (task, data, (GDestroyNotify) op_data_free);
+
+  run_in_thread (task, create_token_in_thread, on_token_created);
+}
+
+gboolean
+fk_client_enroll_finish (FkClient      *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Log in ----------------------------------------------------------------- */
+
+static void
+on_session_saved (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Without it only an app restart needs a new login: say so, go on. */
+  if (!fk_secret_store_save_finish (result, &error))
+    g_warning ("Could not keep the session in the keyring: %s", error->message);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_login_tips_loaded (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (self->session == NULL)
+    {
+      return_fk_error (task, FK_ERROR_SESSION_EXPIRED);
+      return;
+    }
+
+  json = fk_session_to_json (self->session);
+  fk_secret_store_save_async (self->data_dir, FK_SECRET_SESSION, json, NULL, on_session_saved, g_steal_pointer (&task));
+  fk_crypto_wipe (json, strlen (json));
+}
+
+static void
+on_logged_in (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(JsonObject) problem = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) data_key = NULL;
+  g_autoptr(FkSession) session = NULL;
+  g_autoptr(GTask) load_task = NULL;
+  JsonObject *object_reply;
+  const char *session_token;
+  gint64 expires_in;
+
+  reply = fk_api_client_call_finish (FK_API_CLIENT (object), result, &problem, &error);
+  if (error != NULL)
+    {
+      if (g_error_matches (error, FK_ERROR, FK_ERROR_WRONG_PIN))
+        {
+          int left = problem ? (int) json_object_get_int_member_with_default (problem, "attempts_left", -1) : -1;
+
+          set_attempts_left (self, left);
+          if (left > 0)
+            {
+              g_task_return_new_error (task, FK_ERROR, FK_ERROR_WRONG_PIN,
+                                       g_dngettext (GETTEXT_PACKAGE,
+                                                    "Wrong PIN. %d attempt left.",
+                                                    "Wrong PIN. %d attempts left.", left),
+                                       left);
+              return;
+            }
+        }
+
+      handle_token_error (self, error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  object_reply = reply && JSON_NODE_HOLDS_OBJECT (reply) ? json_node_get_object (reply) : NULL;
+  session_token = object_reply ? json_object_get_string_member_with_default (object_reply, "session_token", NULL) : NULL;
+  expires_in = object_reply ? json_object_get_int_member_with_default (object_reply, "expires_in", 0) : 0;
+  data_key = object_reply ? fk_protocol_decode_base64 (json_object_get_string_member_with_default (object_reply, "data_key", NULL)) : NULL;
+
+  if (session_token == NULL || expires_in <= 0 || data_key == NULL || g_bytes_get_size (data_key) != FK_DATA_KEY_BYTES)
+    {
+      return_fk_error (task, FK_ERROR_SERVER);
+      return;
+    }
+
+  session = fk_session_new (session_token, data_key, expires_in);
+  set_attempts_left (self, FK_MAX_FAILED_PINS);
+  start_session (self, session);
+
+  load_task = g_task_new (self, g_task_get_cancellable (task), on_login_tips_loaded, g_object_ref (task));
+  load_tips (self, load_task);
+}
+
+static void
+sign_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  OpData *data = task_data;
+  g_autoptr(GBytes) message = fk_protocol_login_message (fk_token_get_device_id (data->token), data->challenge);
+  guint8 scalar[FK_EC_SCALAR_BYTES];
+  GError *error = NULL;
+
+  /* Succeeds for any PIN: whether it was right, only the server can tell. */
+  if (fk_token_unwrap (data->token, data->pin, scalar, &error))
+    data->signature = fk_crypto_sign (scalar, message, &error);
+  fk_crypto_wipe (scalar, sizeof scalar);
+
+  if (data->signature == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_signed (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  OpData *data = g_task_get_task_data (task);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *challenge = NULL;
+  g_autofree char *signature = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  challenge = fk_protocol_encode_base64 (data->challenge);
+  signature = fk_protocol_encode_base64 (data->signature);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "device_id");
+  json_builder_add_string_value (builder, fk_token_get_device_id (data->token));
+  json_builder_set_member_name (builder, "challenge");
+  json_builder_add_string_value (builder, challenge);
+  json_builder_set_member_name (builder, "signature");
+  json_builder_add_string_value (builder, signature);
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder, FK_METHOD_PIN);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  fk_api_client_call_async (self->api, "POST", FK_PATH_LOGIN, body, g_task_get_cancellable (task),
+                            on_logged_in, g_object_ref (task));
+}
+
+static void
+on_challenge_ready (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  OpData *data = g_task_get_task_data (task);
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = fk_api_client_call_finish (FK_API_CLIENT (object), result, NULL, &error);
+  if (error != NULL)
+    {
+      handle_token_error (self, error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (reply != NULL && JSON_NODE_HOLDS_OBJECT (reply))
+    data->challenge = fk_protocol_decode_base64 (json_object_get_string_member_with_default (json_node_get_object (reply), "challenge", NULL));
+  if (data->challenge == NULL || g_bytes_get_size (data->challenge) != FK_CHALLENGE_BYTES)
+    {
+      return_fk_error (task, FK_ERROR_SERVER);
+      return;
+    }
+
+  run_in_thread (task, sign_in_thread, on_signed);
+}
+
+void
+fk_client_login_async (FkClient            *self,
+                       const char          *pin,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  OpData *data;
+
+  g_return_if_fail (FK_IS_CLIENT (self));
+  g_return_if_fail (pin != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fk_client_login_async);
+
+  switch (self->state)
+    {
+    case FK_CLIENT_STATE_LOCKED:
+    case FK_CLIENT_STATE_UNLOCKED:
+      break;
+    case FK_CLIENT_STATE_DISABLED:
+      return_fk_error (task, FK_ERROR_TOKEN_DISABLED);
+      return;
+    case FK_CLIENT_STATE_REVOKED:
+      return_fk_error (task, FK_ERROR_DEVICE_REVOKED);
+      return;
+    case FK_CLIENT_STATE_LOADING:
+    case FK_CLIENT_STATE_NOT_ENROLLED:
+    default:
+      return_fk_error (task, FK_ERROR_NOT_ENROLLED);
+      return;
+    }
+
+  data = g_new0 (OpData, 1);
+  data->pin = g_strdup (pin);
+  data->token = g_object_ref (self->token);
+  g_task_set_task_data (task, data, (GDestroyNotify) op_data_free);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "device_id");
+  json_builder_add_string_value (builder, fk_token_get_device_id (self->token));
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  fk_api_client_call_async (self->api, "POST", FK_PATH_LOGIN_CHALLENGE, body, cancellable,
+                            on_challenge_ready, g_steal_pointer (&task));
+}
+
+gboolean
+fk_client_login_finish (FkClient      *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Log out ---------------------------------------------------------------- */
+
+static void
+on_logged_out (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Offline logout still ends the session here; the server's copy expires. */
+  reply = fk_api_client_call_finish (FK_API_CLIENT (object), result, NULL, &error);
+  if (error != NULL)
+    g_debug ("Server-side logout failed: %s", error->message);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+fk_client_logout_async (FkClient            *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(FkApiClient) api = NULL;
+
+  g_return_if_fail (FK_IS_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fk_client_logout_async);
+
+  if (self->state != FK_CLIENT_STATE_UNLOCKED)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  /* A client of its own carries the token to the server after ours forgot it. */
+  api = fk_api_client_new (fk_token_get_server_url (self->token), fk_token_get_server_pin (self->token));
+  fk_api_client_set_bearer (api, fk_session_get_token (self->session));
+  end_session (self);
+  set_state (self, FK_CLIENT_STATE_LOCKED);
+
+  fk_api_client_call_async (api, "POST", FK_PATH_LOGOUT, NULL, cancellable,
+                            on_logged_out, g_steal_pointer (&task));
+}
+
+gboolean
+fk_client_logout_finish (FkClient      *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Records ---------------------------------------------------------------- */
+
+static void
+on_sync_after_save (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(FkClient) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* The engine's last-error already tells the officer. */
+  if (!fk_sync_engine_run_finish (FK_SYNC_ENGINE (object), result, &error))
+    handle_token_error (self, error);
+}
+
+static void
+on_tip_saved (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  OpData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  guint revision;
+
+  revision = fk_store_save_finish (FK_STORE (object), result, &error);
+  if (revision == 0)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  fk_hotel_tip_set_revision (data->tip, revision);
+  fk_hotel_tip_set_failure (data->tip, NULL);
+  fk_hotel_tip_set_state (data->tip, data->send ? FK_RECORD_STATE_PENDING : FK_RECORD_STATE_DRAFT);
+  if (self->state == FK_CLIENT_STATE_UNLOCKED &&
+      !g_hash_table_contains (self->tips_by_uuid, fk_hotel_tip_get_uuid (data->tip)))
+    add_tip (self, data->tip, TRUE);
+
+  fk_sync_engine_refresh_pending (self->sync);
+  g_task_return_boolean (task, TRUE);
+
+  if (data->send && self->state == FK_CLIENT_STATE_UNLOCKED)
+    fk_sync_engine_run_async (self->sync, NULL, on_sync_after_save, g_object_ref (self));
+}
+
+void
+fk_client_save_tip_async (FkClient            *self,
+                          FkHotelTip          *tip,
+                          gboolean             send,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(JsonObject) payload = NULL;
+  g_autoptr(GError) error = NULL;
+  OpData *data;
+
+  g_return_if_fail (FK_IS_CLIENT (self));
+  g_return_if_fail (FK_IS_HOTEL_TIP (tip));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fk_client_save_tip_async);
+
+  if (self->state != FK_CLIENT_STATE_UNLOCKED)
+    {
+      return_fk_error (task, FK_ERROR_SESSION_EXPIRED);
+      return;
+    }
+
+  if (send && !fk_hotel_tip_validate (tip, NULL, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  data = g_new0 (OpData, 1);
+  data->tip = g_object_ref (tip);
+  data->send = send;
+  g_task_set_task_data (task, data, (GDestroyNotify) op_data_free);
+
+  payload = fk_hotel_tip_to_payload (tip);
+  fk_store_save_async (self->store, fk_hotel_tip_get_uuid (tip), FK_KIND_HOTEL_TIP,
+                       send ? FK_RECORD_STATE_PENDING : FK_RECORD_STATE_DRAFT,
+                       payload, cancellable, on_tip_saved, g_steal_pointer (&task));
+}
+
+gboolean
+fk_client_save_tip_finish (FkClient      *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_sync_ready (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!fk_sync_engine_run_finish (FK_SYNC_ENGINE (object), result, &error))
+    {
+      handle_token_error (self, error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+fk_client_sync_async (FkClient            *self,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (FK_IS_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fk_client_sync_async);
+  fk_sync_engine_run_async (self->sync, cancellable, on_sync_ready, g_steal_pointer (&task));
+}
+
+gboolean
+fk_client_sync_finish (FkClient      *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Object ----------------------------------------------------------------- */
+
+static void
+fk_client_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  FkClient *self = FK_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    case PROP_ATTEMPTS_LEFT:
+      g_value_set_int (value, self->attempts_left);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fk_client_dispose (GObject *object)
+{
+  FkClient *self = (FkClient *) object;
+
+  if (self->session != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      g_clear_object (&self->session);
+    }
+  if (self->sync != NULL)
+    g_signal_handlers_disconnect_by_data (self->sync, self);
+  g_clear_object (&self->sync);
+  g_clear_object (&self->store);
+  g_clear_object (&self->api);
+  g_clear_object (&self->token);
+  if (self->tips != NULL)
+    clear_tips (self);
+
+  G_OBJECT_CLASS (fk_client_parent_class)->dispose (object);
+}
+
+static void
+fk_client_finalize (GObject *object)
+{
+  FkClient *self = (FkClient *) object;
+
+  g_clear_object (&self->tips);
+  g_clear_pointer (&self->tips_by_uuid, g_hash_table_unref);
+  g_free (self->data_dir);
+
+  G_OBJECT_CLASS (fk_client_parent_class)->finalize (object);
+}
+
+static void
+fk_client_class_init (FkClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = fk_client_get_property;
+  object_class->dispose = fk_client_dispose;
+  object_class->finalize = fk_client_finalize;
+
+  /* An int holding FkClientState: the enum gets a GType when the UI needs one. */
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL,
+                      FK_CLIENT_STATE_LOADING, FK_CLIENT_STATE_REVOKED, FK_CLIENT_STATE_LOADING,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ATTEMPTS_LEFT] =
+    g_param_spec_int ("attempts-left", NULL, NULL, -1, G_MAXINT, -1,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * FkClient::session-expiring:
+   *
+   * FK_SESSION_WARNING_SECONDS before the session ends.
+   */
+  signals[SESSION_EXPIRING] =
+    g_signal_new ("session-expiring", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+fk_client_init (FkClient *self)
+{
+  self->attempts_left = -1;
+  self->tips = g_list_store_new (FK_TYPE_HOTEL_TIP);
+  self->tips_by_uuid = g_hash_table_new (g_str_hash, g_str_equal);
+}
+
+FkClient *
+fk_client_new (const char *data_dir)
+{
+  FkClient *self = g_object_new (FK_TYPE_CLIENT, NULL);
+  g_autofree char *store_path = NULL;
+
+  /* Absolute, so it names the same secrets from any working directory. */
+  self->data_dir = data_dir ? g_canonicalize_filename (data_dir, NULL)
+                            : g_build_filename (g_get_user_data_dir (), "faltkoll", NULL);
+  store_path = g_build_filename (self->data_dir, "records.db", NULL);
+  self->store = fk_store_new (store_path);
+  self->sync = fk_sync_engine_new (self->store);
+  g_signal_connect_swapped (self->sync, "record-synced", G_CALLBACK (on_record_synced), self);
+
+  return self;
+}
+
+FkClientState
+fk_client_get_state (FkClient *self)
+{
+  g_return_val_if_fail (FK_IS_CLIENT (self), FK_CLIENT_STATE_LOADING);
+  return self->state;
+}
+
+const char *
+fk_client_get_server_url (FkClient *self)
+{
+  g_return_val_if_fail (FK_IS_CLIENT (self), NULL);
+  return self->token ? fk_token_get_server_url (self->token) : NULL;
+}
+
+const char *
+fk_client_get_officer_id (FkClient *self)
+{
+  g_return_val_if_fail (FK_IS_CLIENT (self), NULL);
+  return self->token ? fk_token_get_officer_id (self->token) : NULL;
+}
+
+int
+fk_client_get_attempts_left (FkClient *self)
+{
+  g_return_val_if_fail (FK_IS_CLIENT (self), -1);
+  return self->attempts_left;
+}
+
+gint64
+fk_client_get_session_remaining (FkClient *self)
+{
+  g_return_val_if_fail (FK_IS_CLIENT (self), 0);
+  return self->session ? fk_session_get_remaining (self->session) : 0;
+}
+
+FkSyncEngine *
+fk_client_get_sync_engine (FkClient *self)
+{
+  g_return_val_if_fail (FK_IS_CLIENT (self), NULL);
+  return self->sync;
+}
+
+GListModel *
+fk_client_get_tips (FkClient *self)
+{
+  g_return_val_if_fail (FK_IS_CLIENT (self), NULL);
+  return G_LIST_MODEL (self->tips);
+}

@@ -1,0 +1,115 @@
+/* fk-client.h: what the app and the CLI use; the one door to token, session,
+ * store and sync
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Widgets and the CLI talk to FkClient only: never to HTTP, SQL or libsecret.
+ * Every *_async runs off the calling thread and completes on the caller's
+ * main context.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "fk-hotel-tip.h"
+#include "fk-sync-engine.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  FK_CLIENT_STATE_LOADING,
+  FK_CLIENT_STATE_NOT_ENROLLED,
+  FK_CLIENT_STATE_LOCKED,        /* enrolled, no session: log in */
+  FK_CLIENT_STATE_UNLOCKED,      /* a session is running */
+  FK_CLIENT_STATE_DISABLED,      /* too many wrong PINs: new activation code */
+  FK_CLIENT_STATE_REVOKED,       /* wiped by the server */
+} FkClientState;
+
+#define FK_TYPE_CLIENT (fk_client_get_type ())
+G_DECLARE_FINAL_TYPE (FkClient, fk_client, FK, CLIENT, GObject)
+
+/* @data_dir: where the store lives; NULL for $XDG_DATA_HOME/faltkoll. */
+FkClient       *fk_client_new                    (const char           *data_dir);
+
+void            fk_client_load_async             (FkClient             *self,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean        fk_client_load_finish            (FkClient             *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+
+FkClientState   fk_client_get_state              (FkClient             *self);
+const char     *fk_client_get_server_url         (FkClient             *self);
+const char     *fk_client_get_officer_id         (FkClient             *self);
+/* Wrong PINs the server still allows, as it last reported; -1 if unknown. */
+int             fk_client_get_attempts_left      (FkClient             *self);
+/* Seconds left of the session (counted on CLOCK_BOOTTIME); 0 when locked. */
+gint64          fk_client_get_session_remaining  (FkClient             *self);
+FkSyncEngine   *fk_client_get_sync_engine        (FkClient             *self);
+/* FkHotelTip items, newest first; filled while unlocked, emptied at lock. */
+GListModel     *fk_client_get_tips               (FkClient             *self);
+
+/* @server_pin: the 64 hex digits the server printed (SHA-256 of its key). */
+void            fk_client_enroll_async           (FkClient             *self,
+                                                  const char           *server_url,
+                                                  const char           *server_pin,
+                                                  const char           *activation_code,
+                                                  const char           *pin,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean        fk_client_enroll_finish          (FkClient             *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+
+void            fk_client_login_async            (FkClient             *self,
+                                                  const char           *pin,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean        fk_client_login_finish           (FkClient             *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+
+/* Ends the session here and on the server (best effort); records stay. */
+void            fk_client_logout_async           (FkClient             *self,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean        fk_client_logout_finish          (FkClient             *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+
+/* Completes only once the tip is durable on disk.  @send: queue it for the
+ * server (validated first) rather than keep it as a draft. */
+void            fk_client_save_tip_async         (FkClient             *self,
+                                                  FkHotelTip           *tip,
+                                                  gboolean              send,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean        fk_client_save_tip_finish        (FkClient             *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+
+void            fk_client_sync_async             (FkClient             *self,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean        fk_client_sync_finish            (FkClient             *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+
+/* Parses faltkoll://enroll?server=…&code=…&pin=… */
+gboolean        fk_enroll_uri_parse              (const char           *uri,
+                                                  char                **server_url,
+                                                  char                **activation_code,
+                                                  char                **server_pin,
+                                                  GError              **error);
+
+/* At least six digits, not on the blocklist (repeats, series, common PINs). */
+gboolean        fk_pin_check_strength            (const char           *pin,
+                                                  GError              **error);
+
+G_END_DECLS

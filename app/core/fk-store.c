@@ -1,0 +1,824 @@
+/* fk-store.c: the device's records, encrypted, in SQLite on one worker thread
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * All SQLite work happens on the store's own thread (Chatty's history is the
+ * model): jobs go in through a queue, results come back through GTask on the
+ * caller's main context.  Payloads are sealed with AES-256-GCM under the
+ * session's data key, with the record's uuid and kind as associated data so
+ * a ciphertext cannot be moved to another row.
+ */
+#define G_LOG_DOMAIN "fk-store"
+
+#include "config.h"
+
+#include <errno.h>
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "fk-crypto.h"
+#include "fk-error.h"
+#include "fk-store.h"
+
+#define SCHEMA_VERSION 1
+
+typedef void (*JobFunc) (FkStore *self,
+                         GTask   *task);
+
+struct _FkStore
+{
+  GObject       parent_instance;
+
+  char         *path;
+  GThread      *worker;
+  GAsyncQueue  *jobs;
+
+  GMutex        key_mutex;
+  GBytes       *data_key;     /* guarded by key_mutex */
+
+  sqlite3      *db;           /* worker thread only */
+};
+
+G_DEFINE_FINAL_TYPE (FkStore, fk_store, G_TYPE_OBJECT)
+
+typedef struct {
+  char          *uuid;
+  char          *kind;
+  FkRecordState  state;
+  char          *payload;
+  guint          max_records;
+  gsize          max_bytes;
+  GPtrArray     *results;
+} JobData;
+
+static void
+job_data_free (JobData *data)
+{
+  g_free (data->uuid);
+  g_free (data->kind);
+  if (data->payload != NULL)
+    fk_crypto_wipe (data->payload, strlen (data->payload));
+  g_free (data->payload);
+  g_clear_pointer (&data->results, g_ptr_array_unref);
+  g_free (data);
+}
+
+void
+fk_store_record_free (FkStoreRecord *record)
+{
+  if (record == NULL)
+    return;
+
+  g_free (record->uuid);
+  g_free (record->kind);
+  g_free (record->failure);
+  g_clear_pointer (&record->payload, json_object_unref);
+  g_free (record);
+}
+
+void
+fk_store_result_free (FkStoreResult *result)
+{
+  if (result == NULL)
+    return;
+
+  g_free (result->uuid);
+  g_free (result->failure);
+  g_free (result);
+}
+
+static void
+return_storage_error (GTask      *task,
+                      sqlite3    *db,
+                      const char *what)
+{
+  /* SQLite's message names no record contents, but it is for the journal. */
+  g_warning ("%s: %s", what, db ? sqlite3_errmsg (db) : "no database");
+  g_task_return_new_error (task, FK_ERROR, FK_ERROR_STORAGE, "%s",
+                           fk_error_code_to_message (FK_ERROR_STORAGE));
+}
+
+static GBytes *
+dup_data_key (FkStore *self)
+{
+  GBytes *key;
+
+  g_mutex_lock (&self->key_mutex);
+  key = self->data_key ? g_bytes_ref (self->data_key) : NULL;
+  g_mutex_unlock (&self->key_mutex);
+
+  return key;
+}
+
+static char *
+make_aad (const char *uuid,
+          const char *kind)
+{
+  return g_strconcat ("faltkoll-record-v1\n", uuid, "\n", kind, NULL);
+}
+
+static gboolean
+exec_sql (sqlite3    *db,
+          const char *sql)
+{
+  return sqlite3_exec (db, sql, NULL, NULL, NULL) == SQLITE_OK;
+}
+
+/* Worker thread ---------------------------------------------------------- */
+
+static void
+job_open (FkStore *self,
+          GTask   *task)
+{
+  sqlite3_stmt *stmt = NULL;
+  int version = 0;
+
+  g_autofree char *directory = g_path_get_dirname (self->path);
+
+  if (self->db != NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  if (g_mkdir_with_parents (directory, 0700) != 0)
+    {
+      return_storage_error (task, NULL, "create directory");
+      return;
+    }
+
+  if (sqlite3_open_v2 (self->path, &self->db,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                       NULL) != SQLITE_OK)
+    {
+      return_storage_error (task, self->db, "open");
+      g_clear_pointer (&self->db, sqlite3_close);
+      return;
+    }
+
+  /* WAL with synchronous=FULL: a COMMIT that returned is on the disk, so the
+   * UI may say "Saved" after it and a power cut cannot take it back. */
+  if (!exec_sql (self->db, "PRAGMA journal_mode=WAL;") ||
+      !exec_sql (self->db, "PRAGMA synchronous=FULL;") ||
+      !exec_sql (self->db, "PRAGMA secure_delete=ON;") ||
+      !exec_sql (self->db, "PRAGMA foreign_keys=ON;"))
+    {
+      return_storage_error (task, self->db, "pragmas");
+      return;
+    }
+
+  if (sqlite3_prepare_v2 (self->db, "PRAGMA user_version;", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  if (version > SCHEMA_VERSION)
+    {
+      g_warning ("Store schema %d is newer than this Fältkoll knows (%d)", version, SCHEMA_VERSION);
+      return_storage_error (task, self->db, "schema version");
+      return;
+    }
+
+  if (version < 1 &&
+      !exec_sql (self->db,
+                 "BEGIN IMMEDIATE;"
+                 "CREATE TABLE records ("
+                 "  uuid TEXT PRIMARY KEY,"
+                 "  kind TEXT NOT NULL,"
+                 "  revision INTEGER NOT NULL,"
+                 "  state INTEGER NOT NULL,"
+                 "  failure TEXT,"
+                 "  created_at INTEGER NOT NULL,"
+                 "  updated_at INTEGER NOT NULL,"
+                 "  payload BLOB NOT NULL);"
+                 "CREATE INDEX records_by_state ON records (state, updated_at);"
+                 "CREATE INDEX records_by_kind ON records (kind, updated_at);"
+                 "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                 "PRAGMA user_version = 1;"
+                 "COMMIT;"))
+    {
+      exec_sql (self->db, "ROLLBACK;");
+      return_storage_error (task, self->db, "create schema");
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+job_save (FkStore *self,
+          GTask   *task)
+{
+  JobData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) key = dup_data_key (self);
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *aad = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  guint revision = 0;
+
+  if (key == NULL)
+    {
+      g_task_return_new_error (task, FK_ERROR, FK_ERROR_SESSION_EXPIRED, "%s",
+                               fk_error_code_to_message (FK_ERROR_SESSION_EXPIRED));
+      return;
+    }
+
+  aad = make_aad (data->uuid, data->kind);
+  plain = g_bytes_new_static (data->payload, strlen (data->payload));
+  sealed = fk_crypto_seal (key, plain, aad, &error);
+  if (sealed == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Every save is a new revision, so an edit made after a batch whose reply
+   * was lost is never mistaken for a duplicate of what the server has. */
+  if (sqlite3_prepare_v2 (self->db,
+                          "INSERT INTO records (uuid, kind, revision, state, failure, created_at, updated_at, payload)"
+                          " VALUES (?1, ?2, 1, ?3, NULL, ?4, ?4, ?5)"
+                          " ON CONFLICT (uuid) DO UPDATE SET revision = revision + 1, state = ?3,"
+                          "   failure = NULL, updated_at = ?4, payload = ?5"
+                          " WHERE kind = ?2"
+                          " RETURNING revision;",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      return_storage_error (task, self->db, "prepare save");
+      return;
+    }
+
+  sqlite3_bind_text (stmt, 1, data->uuid, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, data->kind, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 3, data->state);
+  sqlite3_bind_int64 (stmt, 4, now);
+  sqlite3_bind_blob (stmt, 5, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed), SQLITE_TRANSIENT);
+
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    revision = sqlite3_column_int (stmt, 0);
+  if (sqlite3_step (stmt) != SQLITE_DONE || revision == 0)
+    {
+      sqlite3_finalize (stmt);
+      return_storage_error (task, self->db, "save");
+      return;
+    }
+  sqlite3_finalize (stmt);
+
+  g_task_return_int (task, revision);
+}
+
+static JsonObject *
+open_payload (GBytes       *key,
+              const char   *uuid,
+              const char   *kind,
+              sqlite3_stmt *stmt,
+              int           column)
+{
+  g_autoptr(GBytes) sealed = g_bytes_new (sqlite3_column_blob (stmt, column),
+                                          sqlite3_column_bytes (stmt, column));
+  g_autofree char *aad = make_aad (uuid, kind);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  GBytes *plain;
+  JsonNode *root;
+  gboolean parsed;
+
+  plain = fk_crypto_open (key, sealed, aad, NULL);
+  if (plain == NULL)
+    return NULL;
+
+  parsed = json_parser_load_from_data (parser, g_bytes_get_data (plain, NULL), g_bytes_get_size (plain), NULL);
+  fk_secure_bytes_unref (plain);
+  root = parsed ? json_parser_get_root (parser) : NULL;
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+static FkStoreRecord *
+read_record (GBytes       *key,
+             sqlite3_stmt *stmt)
+{
+  g_autoptr(FkStoreRecord) record = g_new0 (FkStoreRecord, 1);
+
+  /* Columns: uuid, kind, revision, state, failure, updated_at, payload */
+  record->uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  record->kind = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  record->revision = sqlite3_column_int (stmt, 2);
+  record->state = sqlite3_column_int (stmt, 3);
+  record->failure = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  record->updated_at = sqlite3_column_int64 (stmt, 5);
+  record->payload = open_payload (key, record->uuid, record->kind, stmt, 6);
+
+  if (record->payload == NULL)
+    {
+      /* Sealed under another data key: kept on disk, untouched, never lost. */
+      g_warning ("Record %s cannot be opened with this session's key", record->uuid);
+      return NULL;
+    }
+
+  return g_steal_pointer (&record);
+}
+
+static void
+job_load (FkStore *self,
+          GTask   *task)
+{
+  JobData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) key = dup_data_key (self);
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) fk_store_record_free);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (key == NULL)
+    {
+      g_task_return_new_error (task, FK_ERROR, FK_ERROR_SESSION_EXPIRED, "%s",
+                               fk_error_code_to_message (FK_ERROR_SESSION_EXPIRED));
+      return;
+    }
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT uuid, kind, revision, state, failure, updated_at, payload"
+                          " FROM records WHERE kind = ?1 ORDER BY updated_at DESC, rowid DESC;",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      return_storage_error (task, self->db, "prepare load");
+      return;
+    }
+
+  sqlite3_bind_text (stmt, 1, data->kind, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      FkStoreRecord *record = read_record (key, stmt);
+
+      if (record != NULL)
+        g_ptr_array_add (records, record);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      return_storage_error (task, self->db, "load");
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&records), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+job_outbox (FkStore *self,
+            GTask   *task)
+{
+  JobData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) key = dup_data_key (self);
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) fk_store_record_free);
+  sqlite3_stmt *stmt = NULL;
+  gsize bytes = 0;
+  int rc = SQLITE_DONE;
+
+  if (key == NULL)
+    {
+      g_task_return_new_error (task, FK_ERROR, FK_ERROR_SESSION_EXPIRED, "%s",
+                               fk_error_code_to_message (FK_ERROR_SESSION_EXPIRED));
+      return;
+    }
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT uuid, kind, revision, state, failure, updated_at, payload"
+                          " FROM records WHERE state = ?1 ORDER BY updated_at, rowid LIMIT ?2;",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      return_storage_error (task, self->db, "prepare outbox");
+      return;
+    }
+
+  sqlite3_bind_int (stmt, 1, FK_RECORD_STATE_PENDING);
+  sqlite3_bind_int (stmt, 2, data->max_records);
+  while (bytes < data->max_bytes && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      FkStoreRecord *record;
+      gsize size = sqlite3_column_bytes (stmt, 6);
+
+      /* Always take the first, so one large record cannot block the queue. */
+      if (records->len > 0 && bytes + size > data->max_bytes)
+        break;
+
+      record = read_record (key, stmt);
+      if (record == NULL)
+        continue;
+
+      bytes += size;
+      g_ptr_array_add (records, record);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      return_storage_error (task, self->db, "outbox");
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&records), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+job_apply_results (FkStore *self,
+                   GTask   *task)
+{
+  JobData *data = g_task_get_task_data (task);
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = TRUE;
+
+  if (!exec_sql (self->db, "BEGIN IMMEDIATE;"))
+    {
+      return_storage_error (task, self->db, "begin");
+      return;
+    }
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "UPDATE records SET state = ?1, failure = ?2"
+                          " WHERE uuid = ?3 AND revision = ?4;",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      exec_sql (self->db, "ROLLBACK;");
+      return_storage_error (task, self->db, "prepare results");
+      return;
+    }
+
+  for (guint i = 0; ok && i < data->results->len; i++)
+    {
+      FkStoreResult *result = g_ptr_array_index (data->results, i);
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_int (stmt, 1, result->stored ? FK_RECORD_STATE_SENT : FK_RECORD_STATE_FAILED);
+      if (result->stored)
+        sqlite3_bind_null (stmt, 2);
+      else
+        sqlite3_bind_text (stmt, 2, result->failure, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 3, result->uuid, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int (stmt, 4, result->revision);
+      ok = sqlite3_step (stmt) == SQLITE_DONE;
+    }
+  sqlite3_finalize (stmt);
+
+  if (!ok || !exec_sql (self->db, "COMMIT;"))
+    {
+      exec_sql (self->db, "ROLLBACK;");
+      return_storage_error (task, self->db, "apply results");
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+job_count_pending (FkStore *self,
+                   GTask   *task)
+{
+  sqlite3_stmt *stmt = NULL;
+  gssize count = -1;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT count(*) FROM records WHERE state = ?1;", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_int (stmt, 1, FK_RECORD_STATE_PENDING);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        count = sqlite3_column_int64 (stmt, 0);
+    }
+  sqlite3_finalize (stmt);
+
+  if (count < 0)
+    return_storage_error (task, self->db, "count");
+  else
+    g_task_return_int (task, count);
+}
+
+static void
+job_wipe (FkStore *self,
+          GTask   *task)
+{
+  static const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  /* secure_delete overwrites the rows' pages before the files go. */
+  if (self->db != NULL)
+    exec_sql (self->db, "DELETE FROM records; DELETE FROM meta;");
+  g_clear_pointer (&self->db, sqlite3_close);
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (self->path, suffixes[i], NULL);
+
+      if (g_unlink (file) != 0 && errno != ENOENT)
+        {
+          g_warning ("Could not remove %s: %s", file, g_strerror (errno));
+          g_task_return_new_error (task, FK_ERROR, FK_ERROR_STORAGE, "%s",
+                                   fk_error_code_to_message (FK_ERROR_STORAGE));
+          return;
+        }
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Pushed by finalize to end the worker. */
+static char stop_worker;
+
+static gboolean
+release_job (gpointer task)
+{
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
+/* The job's reference may be the store's last one; dropping it on the
+ * worker would finalize the store there, and the worker would join itself.
+ * Not g_main_context_invoke(): that runs here when the context is free. */
+static void
+release_job_on_its_context (GTask *task)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_callback (source, release_job, task, NULL);
+  g_source_attach (source, g_task_get_context (task));
+  g_source_unref (source);
+}
+
+static gpointer
+worker_main (gpointer user_data)
+{
+  FkStore *self = user_data;
+
+  for (;;)
+    {
+      gpointer job = g_async_queue_pop (self->jobs);
+      GTask *task;
+      JobFunc func;
+
+      if (job == &stop_worker)
+        break;
+
+      task = job;
+      func = g_object_get_data (G_OBJECT (task), "fk-store-job");
+
+      if (g_task_return_error_if_cancelled (task))
+        ;
+      else if (self->db == NULL && func != job_open && func != job_wipe)
+        return_storage_error (task, NULL, "store not open");
+      else
+        func (self, task);
+
+      release_job_on_its_context (task);
+    }
+
+  g_clear_pointer (&self->db, sqlite3_close);
+  return NULL;
+}
+
+/* Main thread ------------------------------------------------------------ */
+
+static void
+push_job (FkStore   *self,
+          GTask     *task,
+          JobFunc    func,
+          JobData   *data)
+{
+  if (data != NULL)
+    g_task_set_task_data (task, data, (GDestroyNotify) job_data_free);
+  g_object_set_data (G_OBJECT (task), "fk-store-job", func);
+  g_async_queue_push (self->jobs, g_object_ref (task));
+}
+
+static void
+fk_store_finalize (GObject *object)
+{
+  FkStore *self = (FkStore *) object;
+
+  /* Jobs hold a reference to the store, so none are left: just stop. */
+  g_async_queue_push (self->jobs, &stop_worker);
+  g_thread_join (self->worker);
+  g_async_queue_unref (self->jobs);
+
+  g_clear_pointer (&self->data_key, fk_secure_bytes_unref);
+  g_mutex_clear (&self->key_mutex);
+  g_free (self->path);
+
+  G_OBJECT_CLASS (fk_store_parent_class)->finalize (object);
+}
+
+static void
+fk_store_class_init (FkStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = fk_store_finalize;
+}
+
+static void
+fk_store_init (FkStore *self)
+{
+  g_mutex_init (&self->key_mutex);
+  self->jobs = g_async_queue_new ();
+  self->worker = g_thread_new ("fk-store", worker_main, self);
+}
+
+FkStore *
+fk_store_new (const char *path)
+{
+  FkStore *self;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (FK_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+
+  return self;
+}
+
+void
+fk_store_set_data_key (FkStore *self,
+                       GBytes  *data_key)
+{
+  g_return_if_fail (FK_IS_STORE (self));
+
+  g_mutex_lock (&self->key_mutex);
+  g_clear_pointer (&self->data_key, fk_secure_bytes_unref);
+  if (data_key != NULL)
+    self->data_key = g_bytes_new (g_bytes_get_data (data_key, NULL), g_bytes_get_size (data_key));
+  g_mutex_unlock (&self->key_mutex);
+}
+
+void
+fk_store_open_async (FkStore             *self,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, fk_store_open_async);
+  push_job (self, task, job_open, NULL);
+}
+
+gboolean
+fk_store_open_finish (FkStore       *self,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+fk_store_save_async (FkStore             *self,
+                     const char          *uuid,
+                     const char          *kind,
+                     FkRecordState        state,
+                     JsonObject          *payload,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  JobData *data = g_new0 (JobData, 1);
+
+  g_return_if_fail (uuid != NULL && kind != NULL && payload != NULL);
+
+  json_node_set_object (node, payload);
+  data->uuid = g_strdup (uuid);
+  data->kind = g_strdup (kind);
+  data->state = state;
+  data->payload = json_to_string (node, FALSE);
+
+  g_task_set_source_tag (task, fk_store_save_async);
+  push_job (self, task, job_save, data);
+}
+
+guint
+fk_store_save_finish (FkStore       *self,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  gssize revision;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+
+  revision = g_task_propagate_int (G_TASK (result), error);
+  return revision > 0 ? (guint) revision : 0;
+}
+
+void
+fk_store_load_async (FkStore             *self,
+                     const char          *kind,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  JobData *data = g_new0 (JobData, 1);
+
+  data->kind = g_strdup (kind);
+  g_task_set_source_tag (task, fk_store_load_async);
+  push_job (self, task, job_load, data);
+}
+
+GPtrArray *
+fk_store_load_finish (FkStore       *self,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+fk_store_outbox_async (FkStore             *self,
+                       guint                max_records,
+                       gsize                max_bytes,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  JobData *data = g_new0 (JobData, 1);
+
+  data->max_records = max_records;
+  data->max_bytes = max_bytes;
+  g_task_set_source_tag (task, fk_store_outbox_async);
+  push_job (self, task, job_outbox, data);
+}
+
+GPtrArray *
+fk_store_outbox_finish (FkStore       *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+fk_store_apply_results_async (FkStore             *self,
+                              GPtrArray           *results,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  JobData *data = g_new0 (JobData, 1);
+
+  data->results = g_ptr_array_ref (results);
+  g_task_set_source_tag (task, fk_store_apply_results_async);
+  push_job (self, task, job_apply_results, data);
+}
+
+gboolean
+fk_store_apply_results_finish (FkStore       *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+fk_store_wipe_async (FkStore             *self,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, fk_store_wipe_async);
+  push_job (self, task, job_wipe, NULL);
+}
+
+gboolean
+fk_store_wipe_finish (FkStore       *self,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+fk_store_count_pending_async (FkStore             *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, fk_store_count_pending_async);
+  push_job (self, task, job_count_pending, NULL);
+}
+
+gssize
+fk_store_count_pending_finish (FkStore       *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  return g_task_propagate_int (G_TASK (result), error);
+}

@@ -1,0 +1,119 @@
+/* fk-store.h: the device's records, encrypted, in SQLite on one worker thread
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "fk-hotel-tip.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char          *uuid;
+  char          *kind;
+  guint          revision;
+  FkRecordState  state;
+  char          *failure;
+  gint64         updated_at;   /* unix seconds */
+  JsonObject    *payload;      /* decrypted */
+} FkStoreRecord;
+
+/* What the server said of one record of a batch. */
+typedef struct {
+  char          *uuid;
+  guint          revision;
+  gboolean       stored;       /* accepted or duplicate */
+  char          *failure;      /* rejected: the reason, for the officer */
+} FkStoreResult;
+
+void     fk_store_record_free  (FkStoreRecord *record);
+void     fk_store_result_free  (FkStoreResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FkStoreRecord, fk_store_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FkStoreResult, fk_store_result_free)
+
+#define FK_TYPE_STORE (fk_store_get_type ())
+G_DECLARE_FINAL_TYPE (FkStore, fk_store, FK, STORE, GObject)
+
+FkStore    *fk_store_new                   (const char           *path);
+
+/* Creates or migrates the schema. */
+void        fk_store_open_async            (FkStore              *self,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+gboolean    fk_store_open_finish           (FkStore              *self,
+                                            GAsyncResult         *result,
+                                            GError              **error);
+
+/* The session's data key; payloads can be read and written only while set. */
+void        fk_store_set_data_key          (FkStore              *self,
+                                            GBytes               *data_key);
+
+/* Completes once the record is committed to disk.  Returns the new revision. */
+void        fk_store_save_async            (FkStore              *self,
+                                            const char           *uuid,
+                                            const char           *kind,
+                                            FkRecordState         state,
+                                            JsonObject           *payload,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+guint       fk_store_save_finish           (FkStore              *self,
+                                            GAsyncResult         *result,
+                                            GError              **error);
+
+/* FkStoreRecord of @kind, newest first. */
+void        fk_store_load_async            (FkStore              *self,
+                                            const char           *kind,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+GPtrArray  *fk_store_load_finish           (FkStore              *self,
+                                            GAsyncResult         *result,
+                                            GError              **error);
+
+/* The oldest records waiting to be sent, at most @max_records and about
+ * @max_bytes of payload. */
+void        fk_store_outbox_async          (FkStore              *self,
+                                            guint                 max_records,
+                                            gsize                 max_bytes,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+GPtrArray  *fk_store_outbox_finish         (FkStore              *self,
+                                            GAsyncResult         *result,
+                                            GError              **error);
+
+/* Applies FkStoreResult items in one transaction.  A record edited since it
+ * was sent keeps waiting: only the revision the server saw is marked. */
+void        fk_store_apply_results_async   (FkStore              *self,
+                                            GPtrArray            *results,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+gboolean    fk_store_apply_results_finish  (FkStore              *self,
+                                            GAsyncResult         *result,
+                                            GError              **error);
+
+/* Deletes every record and the database files (remote wipe).  The store
+ * can be opened again afterwards. */
+void        fk_store_wipe_async            (FkStore              *self,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+gboolean    fk_store_wipe_finish           (FkStore              *self,
+                                            GAsyncResult         *result,
+                                            GError              **error);
+
+void        fk_store_count_pending_async   (FkStore              *self,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+gssize      fk_store_count_pending_finish  (FkStore              *self,
+                                            GAsyncResult         *result,
+                                            GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,366 @@
+/* fk-token.c: the Mobilt TjänsteID on this device
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "fk-token"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "fk-error.h"
+#include "fk-protocol.h"
+#include "fk-token.h"
+
+#define TOKEN_FORMAT_VERSION 1
+#define SALT_BYTES           16
+#define CTR_IV_BYTES         16
+
+/* scrypt N = 2^15, r = 8, p = 1: 32 MiB and about a tenth of a second on a
+ * laptop, a few tenths on a Librem 5; online guessing is capped by the
+ * server anyway, this only slows an attacker holding the keyring. */
+#define KDF_LOG2_N           15
+#define KDF_R                8
+#define KDF_P                1
+
+struct _FkToken
+{
+  GObject   parent_instance;
+
+  char     *server_url;
+  char     *server_pin;
+  char     *device_id;
+  char     *officer_id;
+  char     *policy;
+  gboolean  disabled;
+
+  guint     kdf_log2_n;
+  guint     kdf_r;
+  guint     kdf_p;
+  GBytes   *salt;
+  GBytes   *iv;
+  GBytes   *wrapped_key;
+};
+
+G_DEFINE_FINAL_TYPE (FkToken, fk_token, G_TYPE_OBJECT)
+
+static void
+fk_token_finalize (GObject *object)
+{
+  FkToken *self = (FkToken *) object;
+
+  g_clear_pointer (&self->server_url, g_free);
+  g_clear_pointer (&self->server_pin, g_free);
+  g_clear_pointer (&self->device_id, g_free);
+  g_clear_pointer (&self->officer_id, g_free);
+  g_clear_pointer (&self->policy, g_free);
+  g_clear_pointer (&self->salt, g_bytes_unref);
+  g_clear_pointer (&self->iv, g_bytes_unref);
+  g_clear_pointer (&self->wrapped_key, fk_secure_bytes_unref);
+
+  G_OBJECT_CLASS (fk_token_parent_class)->finalize (object);
+}
+
+static void
+fk_token_class_init (FkTokenClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = fk_token_finalize;
+}
+
+static void
+fk_token_init (FkToken *self)
+{
+}
+
+static gboolean
+token_invalid (GError **error)
+{
+  g_set_error_literal (error, FK_ERROR, FK_ERROR_NOT_ENROLLED,
+                       fk_error_code_to_message (FK_ERROR_NOT_ENROLLED));
+  return FALSE;
+}
+
+static GBytes *
+member_bytes (JsonObject *object,
+              const char *name,
+              gsize       expected_length)
+{
+  GBytes *bytes = fk_protocol_decode_base64 (json_object_get_string_member_with_default (object, name, NULL));
+
+  if (bytes != NULL && g_bytes_get_size (bytes) != expected_length)
+    g_clear_pointer (&bytes, g_bytes_unref);
+
+  return bytes;
+}
+
+FkToken *
+fk_token_new_from_json (const char  *json,
+                        GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(FkToken) self = NULL;
+  JsonObject *object, *kdf;
+  JsonNode *root;
+
+  g_return_val_if_fail (json != NULL, NULL);
+
+  if (!json_parser_load_from_data (parser, json, -1, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      token_invalid (error);
+      return NULL;
+    }
+
+  object = json_node_get_object (root);
+  if (json_object_get_int_member_with_default (object, "version", 0) != TOKEN_FORMAT_VERSION ||
+      !json_object_has_member (object, "kdf") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "kdf")))
+    {
+      token_invalid (error);
+      return NULL;
+    }
+  kdf = json_object_get_object_member (object, "kdf");
+
+  self = g_object_new (FK_TYPE_TOKEN, NULL);
+  self->server_url = g_strdup (json_object_get_string_member_with_default (object, "server_url", NULL));
+  self->server_pin = g_strdup (json_object_get_string_member_with_default (object, "server_pin", NULL));
+  self->device_id = g_strdup (json_object_get_string_member_with_default (object, "device_id", NULL));
+  self->officer_id = g_strdup (json_object_get_string_member_with_default (object, "officer_id", NULL));
+  self->policy = g_strdup (json_object_get_string_member_with_default (object, "policy", FK_POLICY_PIN));
+  self->disabled = json_object_get_boolean_member_with_default (object, "disabled", FALSE);
+  self->kdf_log2_n = json_object_get_int_member_with_default (kdf, "log2_n", 0);
+  self->kdf_r = json_object_get_int_member_with_default (kdf, "r", 0);
+  self->kdf_p = json_object_get_int_member_with_default (kdf, "p", 0);
+  self->salt = member_bytes (kdf, "salt", SALT_BYTES);
+  self->iv = member_bytes (object, "iv", CTR_IV_BYTES);
+  self->wrapped_key = member_bytes (object, "wrapped_key", FK_EC_SCALAR_BYTES);
+
+  if (self->server_url == NULL || !fk_protocol_is_valid_pin (self->server_pin) ||
+      self->salt == NULL || self->iv == NULL || self->wrapped_key == NULL)
+    {
+      token_invalid (error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+static void
+add_bytes_member (JsonBuilder *builder,
+                  const char  *name,
+                  GBytes      *bytes)
+{
+  g_autofree char *encoded = fk_protocol_encode_base64 (bytes);
+
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, encoded);
+}
+
+static void
+add_string_member (JsonBuilder *builder,
+                   const char  *name,
+                   const char  *value)
+{
+  if (value == NULL)
+    return;
+
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}
+
+char *
+fk_token_to_json (FkToken *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (FK_IS_TOKEN (self), NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, TOKEN_FORMAT_VERSION);
+  add_string_member (builder, "server_url", self->server_url);
+  add_string_member (builder, "server_pin", self->server_pin);
+  add_string_member (builder, "device_id", self->device_id);
+  add_string_member (builder, "officer_id", self->officer_id);
+  add_string_member (builder, "policy", self->policy);
+  json_builder_set_member_name (builder, "disabled");
+  json_builder_add_boolean_value (builder, self->disabled);
+  json_builder_set_member_name (builder, "kdf");
+  json_builder_begin_object (builder);
+  add_string_member (builder, "alg", "scrypt");
+  json_builder_set_member_name (builder, "log2_n");
+  json_builder_add_int_value (builder, self->kdf_log2_n);
+  json_builder_set_member_name (builder, "r");
+  json_builder_add_int_value (builder, self->kdf_r);
+  json_builder_set_member_name (builder, "p");
+  json_builder_add_int_value (builder, self->kdf_p);
+  add_bytes_member (builder, "salt", self->salt);
+  json_builder_end_object (builder);
+  add_bytes_member (builder, "iv", self->iv);
+  add_bytes_member (builder, "wrapped_key", self->wrapped_key);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+/* wrapped = AES-256-CTR(scrypt(PIN), iv) XOR scalar: no tag, no check value. */
+static gboolean
+apply_pin (FkToken      *self,
+           const char   *pin,
+           const guint8 *in,
+           guint8       *out,
+           GError      **error)
+{
+  guint8 key[FK_AES_KEY_BYTES];
+  gboolean ok;
+
+  if (!fk_crypto_scrypt (pin, self->salt, self->kdf_log2_n, self->kdf_r, self->kdf_p,
+                         key, sizeof key, error))
+    return FALSE;
+
+  ok = fk_crypto_ctr_xor (key, g_bytes_get_data (self->iv, NULL), in, out, FK_EC_SCALAR_BYTES);
+  fk_crypto_wipe (key, sizeof key);
+
+  if (!ok)
+    g_set_error_literal (error, FK_ERROR, FK_ERROR_FAILED,
+                         fk_error_code_to_message (FK_ERROR_FAILED));
+  return ok;
+}
+
+FkToken *
+fk_token_create (const char  *server_url,
+                 const char  *server_pin,
+                 const char  *pin,
+                 GBytes     **public_key_der_out,
+                 GError     **error)
+{
+  g_autoptr(FkToken) self = NULL;
+  g_autoptr(GBytes) public_key = NULL;
+  guint8 scalar[FK_EC_SCALAR_BYTES];
+  guint8 wrapped[FK_EC_SCALAR_BYTES];
+  gboolean ok;
+
+  g_return_val_if_fail (server_url != NULL, NULL);
+  g_return_val_if_fail (fk_protocol_is_valid_pin (server_pin), NULL);
+  g_return_val_if_fail (pin != NULL, NULL);
+  g_return_val_if_fail (public_key_der_out != NULL, NULL);
+
+  self = g_object_new (FK_TYPE_TOKEN, NULL);
+  self->server_url = g_strdup (server_url);
+  self->server_pin = g_ascii_strdown (server_pin, -1);
+  self->policy = g_strdup (FK_POLICY_PIN);
+  self->kdf_log2_n = KDF_LOG2_N;
+  self->kdf_r = KDF_R;
+  self->kdf_p = KDF_P;
+  self->salt = fk_crypto_random_bytes (SALT_BYTES);
+  self->iv = fk_crypto_random_bytes (CTR_IV_BYTES);
+
+  if (!fk_crypto_generate_key (scalar, &public_key, error))
+    return NULL;
+
+  ok = apply_pin (self, pin, scalar, wrapped, error);
+  fk_crypto_wipe (scalar, sizeof scalar);
+  if (!ok)
+    return NULL;
+
+  self->wrapped_key = g_bytes_new (wrapped, sizeof wrapped);
+  fk_crypto_wipe (wrapped, sizeof wrapped);
+
+  *public_key_der_out = g_steal_pointer (&public_key);
+  return g_steal_pointer (&self);
+}
+
+gboolean
+fk_token_unwrap (FkToken      *self,
+                 const char   *pin,
+                 guint8        scalar_out[FK_EC_SCALAR_BYTES],
+                 GError      **error)
+{
+  g_return_val_if_fail (FK_IS_TOKEN (self), FALSE);
+  g_return_val_if_fail (pin != NULL, FALSE);
+
+  return apply_pin (self, pin, g_bytes_get_data (self->wrapped_key, NULL), scalar_out, error);
+}
+
+static void
+replace_string (char       **field,
+                const char  *value)
+{
+  g_free (*field);
+  *field = g_strdup (value);
+}
+
+void
+fk_token_set_enrollment (FkToken    *self,
+                         const char *device_id,
+                         const char *officer_id,
+                         const char *policy)
+{
+  g_return_if_fail (FK_IS_TOKEN (self));
+
+  replace_string (&self->device_id, device_id);
+  replace_string (&self->officer_id, officer_id);
+  replace_string (&self->policy, policy != NULL ? policy : FK_POLICY_PIN);
+}
+
+const char *
+fk_token_get_server_url (FkToken *self)
+{
+  g_return_val_if_fail (FK_IS_TOKEN (self), NULL);
+  return self->server_url;
+}
+
+const char *
+fk_token_get_server_pin (FkToken *self)
+{
+  g_return_val_if_fail (FK_IS_TOKEN (self), NULL);
+  return self->server_pin;
+}
+
+const char *
+fk_token_get_device_id (FkToken *self)
+{
+  g_return_val_if_fail (FK_IS_TOKEN (self), NULL);
+  return self->device_id;
+}
+
+const char *
+fk_token_get_officer_id (FkToken *self)
+{
+  g_return_val_if_fail (FK_IS_TOKEN (self), NULL);
+  return self->officer_id;
+}
+
+const char *
+fk_token_get_policy (FkToken *self)
+{
+  g_return_val_if_fail (FK_IS_TOKEN (self), NULL);
+  return self->policy;
+}
+
+gboolean
+fk_token_get_disabled (FkToken *self)
+{
+  g_return_val_if_fail (FK_IS_TOKEN (self), FALSE);
+  return self->disabled;
+}
+
+void
+fk_token_set_disabled (FkToken  *self,
+                       gboolean  disabled)
+{
+  g_return_if_fail (FK_IS_TOKEN (self));
+  self->disabled = !!disabled;
+}
+
+guint
+fk_token_get_kdf_log2_n (FkToken *self)
+{
+  g_return_val_if_fail (FK_IS_TOKEN (self), 0);
+  return self->kdf_log2_n;
+}

@@ -1,0 +1,53 @@
+/* fk-token.h: the Mobilt TjänsteID on this device
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Holds the enrollment and the PIN-wrapped private key.  The wrap has no
+ * redundancy at all (see docs/security.md): any PIN unwraps to some valid
+ * key, and only the server, by checking a signature, learns whether it was
+ * the right one.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "fk-crypto.h"
+
+G_BEGIN_DECLS
+
+#define FK_TYPE_TOKEN (fk_token_get_type ())
+G_DECLARE_FINAL_TYPE (FkToken, fk_token, FK, TOKEN, GObject)
+
+FkToken     *fk_token_new_from_json     (const char    *json,
+                                         GError       **error);
+char        *fk_token_to_json           (FkToken       *self);
+
+/* Makes a key pair and wraps the private half under @pin.  Runs the KDF:
+ * call it from a worker thread. */
+FkToken     *fk_token_create            (const char    *server_url,
+                                         const char    *server_pin,
+                                         const char    *pin,
+                                         GBytes       **public_key_der_out,
+                                         GError       **error);
+/* Runs the KDF: call it from a worker thread.  Succeeds for every PIN. */
+gboolean     fk_token_unwrap            (FkToken       *self,
+                                         const char    *pin,
+                                         guint8         scalar_out[FK_EC_SCALAR_BYTES],
+                                         GError       **error);
+
+void         fk_token_set_enrollment    (FkToken       *self,
+                                         const char    *device_id,
+                                         const char    *officer_id,
+                                         const char    *policy);
+
+const char  *fk_token_get_server_url    (FkToken       *self);
+const char  *fk_token_get_server_pin    (FkToken       *self);
+const char  *fk_token_get_device_id     (FkToken       *self);
+const char  *fk_token_get_officer_id    (FkToken       *self);
+const char  *fk_token_get_policy        (FkToken       *self);
+gboolean     fk_token_get_disabled      (FkToken       *self);
+void         fk_token_set_disabled      (FkToken       *self,
+                                         gboolean       disabled);
+guint        fk_token_get_kdf_log2_n    (FkToken       *self);
+
+G_END_DECLS

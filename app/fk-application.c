@@ -1,0 +1,295 @@
+/* fk-application.c: Fältkoll's application object
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "fk-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fk-application.h"
+#include "fk-error.h"
+#include "fk-window.h"
+
+struct _FkApplication
+{
+  AdwApplication  parent_instance;
+
+  FkClient       *client;
+  GCancellable   *cancellable;
+  GError         *load_error;
+  gboolean        loaded;
+
+  char           *data_dir;
+  char           *server_url;
+  char           *server_pin;
+  char           *activation_code;
+};
+
+G_DEFINE_FINAL_TYPE (FkApplication, fk_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "server", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Server address to enroll with"), N_("URL") },
+  { "server-pin", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("The server pin: 64 hex digits the server administrator gives you"), N_("HEX") },
+  { "code", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Activation code"), N_("CODE") },
+  { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Keep the encrypted store in DIR instead of the default"), N_("DIR") },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Show the version and exit"), NULL },
+  { NULL }
+};
+
+static FkWindow *
+fk_application_get_window (FkApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    {
+      GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+      window = windows != NULL ? windows->data : NULL;
+    }
+
+  return FK_IS_WINDOW (window) ? FK_WINDOW (window) : NULL;
+}
+
+static void
+fk_application_show_state (FkApplication *self,
+                           FkWindow      *window)
+{
+  if (self->load_error != NULL)
+    fk_window_show_load_error (window, self->load_error);
+  else if (self->loaded)
+    fk_window_show_page (window, fk_window_page_for_state (fk_client_get_state (self->client)));
+}
+
+static void
+on_load_ready (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(FkApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  FkWindow *window;
+
+  if (!fk_client_load_finish (FK_CLIENT (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      g_debug ("Loading the client failed: %s %d", g_quark_to_string (error->domain), error->code);
+      self->load_error = g_steal_pointer (&error);
+    }
+
+  self->loaded = TRUE;
+  window = fk_application_get_window (self);
+  if (window != NULL)
+    fk_application_show_state (self, window);
+}
+
+static void
+app_quit_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  FkApplication *self = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  /* Through close-request, so the window saves its size. */
+  while (windows != NULL)
+    {
+      GList *next = windows->next;
+
+      gtk_window_close (windows->data);
+      windows = next;
+    }
+}
+
+static void
+app_about_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  FkApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  static const char *developers[] = { "Fältkoll contributors", NULL };
+
+  adw_show_about_window (parent,
+                         "application-name", "Fältkoll",
+                         "application-icon", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Checklists and hotel tips for police officers in the field"),
+                         "developer-name", "Fältkoll contributors",
+                         "developers", developers,
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         /* Translators: your name, one per line */
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", app_quit_action },
+  { "about", app_about_action },
+};
+
+static int
+fk_application_handle_local_options (GApplication *application,
+                                     GVariantDict *options)
+{
+  FkApplication *self = FK_APPLICATION (application);
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("%s %s\n", "faltkoll", PACKAGE_VERSION);
+      return 0;
+    }
+
+  g_variant_dict_lookup (options, "data-dir", "^ay", &self->data_dir);
+  g_variant_dict_lookup (options, "server", "s", &self->server_url);
+  g_variant_dict_lookup (options, "server-pin", "s", &self->server_pin);
+  g_variant_dict_lookup (options, "code", "s", &self->activation_code);
+
+  return G_APPLICATION_CLASS (fk_application_parent_class)->handle_local_options (application, options);
+}
+
+static void
+fk_application_startup (GApplication *application)
+{
+  FkApplication *self = FK_APPLICATION (application);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (fk_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+
+  self->client = fk_client_new (self->data_dir);
+  fk_client_load_async (self->client, self->cancellable, on_load_ready, g_object_ref (self));
+}
+
+static void
+fk_application_activate (GApplication *application)
+{
+  FkApplication *self = FK_APPLICATION (application);
+  FkWindow *window = fk_application_get_window (self);
+
+  if (window == NULL)
+    {
+      window = fk_window_new (ADW_APPLICATION (self), self->client);
+      fk_application_show_state (self, window);
+    }
+
+  /* Command line prefill applies once; later activations keep what the
+   * officer typed. */
+  fk_window_prefill_enrollment (window, self->server_url, self->server_pin, self->activation_code);
+  g_clear_pointer (&self->server_url, g_free);
+  g_clear_pointer (&self->server_pin, g_free);
+  g_clear_pointer (&self->activation_code, g_free);
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+fk_application_open (GApplication  *application,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  FkApplication *self = FK_APPLICATION (application);
+  FkWindow *window;
+
+  g_application_activate (application);
+  window = fk_application_get_window (self);
+
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *uri = g_file_get_uri (files[i]);
+      g_autofree char *server_url = NULL;
+      g_autofree char *activation_code = NULL;
+      g_autofree char *server_pin = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (!fk_enroll_uri_parse (uri, &server_url, &activation_code, &server_pin, &error))
+        {
+          fk_window_toast (window, error->domain == FK_ERROR ? error->message
+                                                            : _("This link is not a Fältkoll enrollment link."));
+          continue;
+        }
+
+      fk_window_prefill_enrollment (window, server_url, server_pin, activation_code);
+    }
+}
+
+static void
+fk_application_shutdown (GApplication *application)
+{
+  FkApplication *self = FK_APPLICATION (application);
+
+  g_cancellable_cancel (self->cancellable);
+
+  G_APPLICATION_CLASS (fk_application_parent_class)->shutdown (application);
+}
+
+static void
+fk_application_finalize (GObject *object)
+{
+  FkApplication *self = (FkApplication *) object;
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->client);
+  g_clear_error (&self->load_error);
+  g_free (self->data_dir);
+  g_free (self->server_url);
+  g_free (self->server_pin);
+  g_free (self->activation_code);
+
+  G_OBJECT_CLASS (fk_application_parent_class)->finalize (object);
+}
+
+static void
+fk_application_class_init (FkApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = fk_application_finalize;
+
+  app_class->handle_local_options = fk_application_handle_local_options;
+  app_class->startup = fk_application_startup;
+  app_class->activate = fk_application_activate;
+  app_class->open = fk_application_open;
+  app_class->shutdown = fk_application_shutdown;
+}
+
+static void
+fk_application_init (FkApplication *self)
+{
+  self->cancellable = g_cancellable_new ();
+
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+}
+
+FkApplication *
+fk_application_new (void)
+{
+  return g_object_new (FK_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       /* style.css sits with the templates; AdwApplication
+                        * loads it from here. */
+                       "resource-base-path", "/io/github/faltkoll/Faltkoll/ui",
+                       NULL);
+}
+
+FkClient *
+fk_application_get_client (FkApplication *self)
+{
+  g_return_val_if_fail (FK_IS_APPLICATION (self), NULL);
+
+  return self->client;
+}

@@ -1,0 +1,329 @@
+/* fk-main-page.c: what an officer with a running session sees
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "fk-main-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <adwaita.h>
+
+#include "fk-main-page.h"
+#include "fk-tip-list.h"
+
+struct _FkMainPage
+{
+  GtkWidget  parent_instance;
+
+  FkClient  *client;
+  GPtrArray *bindings;
+  guint      session_timeout_id;
+
+  GtkWidget *switcher_title;
+  GtkWidget *sync_spinner;
+  GtkWidget *sync_error_icon;
+  GtkWidget *pending_label;
+  GtkWidget *view_stack;
+  GtkWidget *tip_list;
+};
+
+G_DEFINE_FINAL_TYPE (FkMainPage, fk_main_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_CLIENT,
+  N_PROPS
+};
+
+enum {
+  SESSION_ENDED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static gboolean
+fk_main_page_update_session (gpointer user_data)
+{
+  FkMainPage *self = user_data;
+  gint64 remaining = self->client != NULL ? fk_client_get_session_remaining (self->client) : 0;
+  g_autofree char *text = NULL;
+  int hours, minutes;
+
+  if (remaining <= 0)
+    {
+      adw_view_switcher_title_set_subtitle (ADW_VIEW_SWITCHER_TITLE (self->switcher_title), NULL);
+      self->session_timeout_id = 0;
+      g_signal_emit (self, signals[SESSION_ENDED], 0);
+      return G_SOURCE_REMOVE;
+    }
+
+  hours = (int) (remaining / 3600);
+  minutes = (int) ((remaining % 3600) / 60);
+  if (hours > 0)
+    /* Translators: the time the session has left, e.g. "8 h 12 min left" */
+    text = g_strdup_printf (_("%d h %d min left"), hours, minutes);
+  else
+    /* Translators: the time the session has left, e.g. "12 min left" */
+    text = g_strdup_printf (_("%d min left"), minutes);
+
+  adw_view_switcher_title_set_subtitle (ADW_VIEW_SWITCHER_TITLE (self->switcher_title), text);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+fk_main_page_map (GtkWidget *widget)
+{
+  FkMainPage *self = FK_MAIN_PAGE (widget);
+
+  GTK_WIDGET_CLASS (fk_main_page_parent_class)->map (widget);
+
+  g_clear_handle_id (&self->session_timeout_id, g_source_remove);
+  self->session_timeout_id = g_timeout_add_seconds (60, fk_main_page_update_session, self);
+  fk_main_page_update_session (self);
+}
+
+static void
+fk_main_page_unmap (GtkWidget *widget)
+{
+  FkMainPage *self = FK_MAIN_PAGE (widget);
+
+  g_clear_handle_id (&self->session_timeout_id, g_source_remove);
+
+  GTK_WIDGET_CLASS (fk_main_page_parent_class)->unmap (widget);
+}
+
+static gboolean
+is_set (GBinding     *binding,
+        const GValue *from,
+        GValue       *to,
+        gpointer      user_data)
+{
+  const char *text = g_value_get_string (from);
+
+  g_value_set_boolean (to, text != NULL && text[0] != 0);
+  return TRUE;
+}
+
+static gboolean
+pending_to_label (GBinding     *binding,
+                  const GValue *from,
+                  GValue       *to,
+                  gpointer      user_data)
+{
+  g_value_take_string (to, g_strdup_printf ("%u", g_value_get_uint (from)));
+  return TRUE;
+}
+
+static gboolean
+pending_to_visible (GBinding     *binding,
+                    const GValue *from,
+                    GValue       *to,
+                    gpointer      user_data)
+{
+  g_value_set_boolean (to, g_value_get_uint (from) > 0);
+  return TRUE;
+}
+
+static gboolean
+pending_to_tooltip (GBinding     *binding,
+                    const GValue *from,
+                    GValue       *to,
+                    gpointer      user_data)
+{
+  guint pending = g_value_get_uint (from);
+
+  g_value_take_string (to, g_strdup_printf (ngettext ("%u record waiting to be sent",
+                                                      "%u records waiting to be sent",
+                                                      pending),
+                                            pending));
+  return TRUE;
+}
+
+static void
+fk_main_page_bind_sync_engine (FkMainPage   *self,
+                               FkSyncEngine *engine)
+{
+  const GBindingFlags flags = G_BINDING_SYNC_CREATE;
+
+  g_ptr_array_add (self->bindings,
+                   g_object_bind_property (engine, "sending", self->sync_spinner, "spinning", flags));
+  g_ptr_array_add (self->bindings,
+                   g_object_bind_property (engine, "sending", self->sync_spinner, "visible", flags));
+  g_ptr_array_add (self->bindings,
+                   g_object_bind_property (engine, "last-error", self->sync_error_icon, "tooltip-text", flags));
+  g_ptr_array_add (self->bindings,
+                   g_object_bind_property_full (engine, "last-error", self->sync_error_icon, "visible", flags,
+                                                is_set, NULL, NULL, NULL));
+  g_ptr_array_add (self->bindings,
+                   g_object_bind_property_full (engine, "pending", self->pending_label, "label", flags,
+                                                pending_to_label, NULL, NULL, NULL));
+  g_ptr_array_add (self->bindings,
+                   g_object_bind_property_full (engine, "pending", self->pending_label, "visible", flags,
+                                                pending_to_visible, NULL, NULL, NULL));
+  g_ptr_array_add (self->bindings,
+                   g_object_bind_property_full (engine, "pending", self->pending_label, "tooltip-text", flags,
+                                                pending_to_tooltip, NULL, NULL, NULL));
+}
+
+static void
+fk_main_page_unbind (FkMainPage *self)
+{
+  for (guint i = 0; i < self->bindings->len; i++)
+    g_binding_unbind (g_ptr_array_index (self->bindings, i));
+  g_ptr_array_set_size (self->bindings, 0);
+}
+
+static void
+fk_main_page_dispose (GObject *object)
+{
+  FkMainPage *self = (FkMainPage *) object;
+  GtkWidget *child;
+
+  g_clear_handle_id (&self->session_timeout_id, g_source_remove);
+  if (self->client != NULL)
+    fk_main_page_unbind (self);
+  g_clear_object (&self->client);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), FK_TYPE_MAIN_PAGE);
+  /* Also the template's root box, which no field points at. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (fk_main_page_parent_class)->dispose (object);
+}
+
+static void
+fk_main_page_finalize (GObject *object)
+{
+  FkMainPage *self = (FkMainPage *) object;
+
+  g_ptr_array_unref (self->bindings);
+
+  G_OBJECT_CLASS (fk_main_page_parent_class)->finalize (object);
+}
+
+static void
+fk_main_page_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  FkMainPage *self = FK_MAIN_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fk_main_page_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  FkMainPage *self = FK_MAIN_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      fk_main_page_set_client (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fk_main_page_class_init (FkMainPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fk_main_page_dispose;
+  object_class->finalize = fk_main_page_finalize;
+  object_class->get_property = fk_main_page_get_property;
+  object_class->set_property = fk_main_page_set_property;
+
+  widget_class->map = fk_main_page_map;
+  widget_class->unmap = fk_main_page_unmap;
+
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL,
+                         FK_TYPE_CLIENT,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * FkMainPage::session-ended:
+   *
+   * The session ran out while this page was showing.
+   */
+  signals[SESSION_ENDED] =
+    g_signal_new ("session-ended",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  g_type_ensure (FK_TYPE_TIP_LIST);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/faltkoll/Faltkoll/ui/fk-main-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, FkMainPage, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, FkMainPage, sync_spinner);
+  gtk_widget_class_bind_template_child (widget_class, FkMainPage, sync_error_icon);
+  gtk_widget_class_bind_template_child (widget_class, FkMainPage, pending_label);
+  gtk_widget_class_bind_template_child (widget_class, FkMainPage, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, FkMainPage, tip_list);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+fk_main_page_init (FkMainPage *self)
+{
+  self->bindings = g_ptr_array_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Events are a placeholder in this version; open where the work is. */
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (self->view_stack), "tips");
+}
+
+FkClient *
+fk_main_page_get_client (FkMainPage *self)
+{
+  g_return_val_if_fail (FK_IS_MAIN_PAGE (self), NULL);
+
+  return self->client;
+}
+
+void
+fk_main_page_set_client (FkMainPage *self,
+                         FkClient   *client)
+{
+  g_return_if_fail (FK_IS_MAIN_PAGE (self));
+  g_return_if_fail (client == NULL || FK_IS_CLIENT (client));
+
+  if (self->client == client)
+    return;
+
+  if (self->client != NULL)
+    fk_main_page_unbind (self);
+  g_set_object (&self->client, client);
+  if (client != NULL)
+    fk_main_page_bind_sync_engine (self, fk_client_get_sync_engine (client));
+
+  fk_tip_list_set_client (FK_TIP_LIST (self->tip_list), client);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
+}

@@ -1,0 +1,20 @@
+/* fk-main-page.h: what an officer with a running session sees
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "fk-client.h"
+
+G_BEGIN_DECLS
+
+#define FK_TYPE_MAIN_PAGE (fk_main_page_get_type ())
+G_DECLARE_FINAL_TYPE (FkMainPage, fk_main_page, FK, MAIN_PAGE, GtkWidget)
+
+FkClient *fk_main_page_get_client  (FkMainPage *self);
+void      fk_main_page_set_client  (FkMainPage *self,
+                                    FkClient   *client);
+
+G_END_DECLS

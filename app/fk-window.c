@@ -1,0 +1,549 @@
+/* fk-window.c: the one window; every page is shown through it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "fk-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fk-enroll-page.h"
+#include "fk-error.h"
+#include "fk-login-page.h"
+#include "fk-main-page.h"
+#include "fk-tip-form.h"
+#include "fk-window.h"
+
+struct _FkWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  FkClient             *client;
+  GSettings            *settings;
+  GCancellable         *cancellable;
+  FkPage                page;
+
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *stack;
+  AdwStatusPage        *loading_page;
+  GtkWidget            *loading_spinner;
+  FkEnrollPage         *enroll_page;
+  FkLoginPage          *login_page;
+  AdwLeaflet           *leaflet;
+  FkMainPage           *main_page;
+  FkTipForm            *tip_form;
+};
+
+G_DEFINE_FINAL_TYPE (FkWindow, fk_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_CLIENT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+toast_error (FkWindow     *self,
+             const GError *error)
+{
+  if (error->domain == FK_ERROR)
+    fk_window_toast (self, error->message);
+  else
+    {
+      g_debug ("Unexpected error: %s %d", g_quark_to_string (error->domain), error->code);
+      fk_window_toast (self, fk_error_code_to_message (FK_ERROR_FAILED));
+    }
+}
+
+static void
+on_sync_ready (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(FkWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fk_client_sync_finish (FK_CLIENT (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      toast_error (self, error);
+    }
+}
+
+static void
+window_sync_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  FkWindow *self = FK_WINDOW (widget);
+
+  fk_client_sync_async (self->client, self->cancellable, on_sync_ready, g_object_ref (self));
+}
+
+static void
+on_logout_ready (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(FkWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fk_client_logout_finish (FK_CLIENT (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      /* The session has ended here even if the server did not hear it. */
+      g_debug ("Logout did not reach the server: %s %d", g_quark_to_string (error->domain), error->code);
+    }
+
+  fk_window_show_page (self, fk_window_page_for_state (fk_client_get_state (self->client)));
+}
+
+static void
+fk_window_end_session (FkWindow *self)
+{
+  /* Hide the officer's data at once; the server round trip can take a while. */
+  fk_window_show_page (self, FK_PAGE_LOGIN);
+  fk_client_logout_async (self->client, self->cancellable, on_logout_ready, g_object_ref (self));
+}
+
+static void
+window_lock_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  fk_window_end_session (FK_WINDOW (widget));
+}
+
+static void
+on_logout_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    FkWindow         *self)
+{
+  if (g_str_equal (response, "logout"))
+    fk_window_end_session (self);
+}
+
+static void
+window_logout_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  FkWindow *self = FK_WINDOW (widget);
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self),
+                                   _("Log Out?"),
+                                   _("Your session ends on this device and on the server. Saved tips stay on this device, encrypted."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "logout", _("Log _Out"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "logout",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_logout_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+window_new_tip_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  FkWindow *self = FK_WINDOW (widget);
+  g_autoptr(FkHotelTip) tip = fk_hotel_tip_new ();
+
+  if (fk_hotel_tip_get_received_at (tip) == NULL)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+      fk_hotel_tip_set_received_at (tip, now);
+    }
+
+  fk_tip_form_set_tip (self->tip_form, tip);
+  fk_window_show_page (self, FK_PAGE_TIP_FORM);
+}
+
+static void
+window_edit_tip_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  FkWindow *self = FK_WINDOW (widget);
+  GListModel *tips = fk_client_get_tips (self->client);
+  const char *uuid = g_variant_get_string (param, NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (tips); i++)
+    {
+      g_autoptr(FkHotelTip) tip = g_list_model_get_item (tips, i);
+
+      if (g_strcmp0 (fk_hotel_tip_get_uuid (tip), uuid) == 0)
+        {
+          fk_tip_form_set_tip (self->tip_form, tip);
+          fk_window_show_page (self, FK_PAGE_TIP_FORM);
+          return;
+        }
+    }
+}
+
+static void
+window_back_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  fk_window_show_page (FK_WINDOW (widget), FK_PAGE_MAIN);
+}
+
+static void
+window_enroll_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  fk_window_show_page (FK_WINDOW (widget), FK_PAGE_ENROLL);
+}
+
+static void
+on_enrolled (FkWindow *self)
+{
+  g_settings_set_string (self->settings, "last-server-url", fk_enroll_page_get_server (self->enroll_page));
+  g_settings_set_string (self->settings, "last-server-pin", fk_enroll_page_get_server_pin (self->enroll_page));
+
+  fk_window_show_page (self, fk_window_page_for_state (fk_client_get_state (self->client)));
+}
+
+static void
+on_logged_in (FkWindow *self)
+{
+  fk_window_show_page (self, fk_window_page_for_state (fk_client_get_state (self->client)));
+}
+
+static void
+on_session_ended (FkWindow *self)
+{
+  fk_window_show_page (self, fk_window_page_for_state (fk_client_get_state (self->client)));
+  fk_window_toast (self, fk_error_code_to_message (FK_ERROR_SESSION_EXPIRED));
+}
+
+static void
+on_tip_saved (FkWindow *self,
+              gboolean  sent)
+{
+  fk_window_show_page (self, FK_PAGE_MAIN);
+  fk_window_toast (self, _("Saved"));
+}
+
+static void
+on_leaflet_child_transition (FkWindow *self)
+{
+  /* A swipe back leaves the form without going through show_page. */
+  if (!adw_leaflet_get_child_transition_running (self->leaflet) &&
+      self->page == FK_PAGE_TIP_FORM &&
+      g_strcmp0 (adw_leaflet_get_visible_child_name (self->leaflet), "list") == 0)
+    fk_window_show_page (self, FK_PAGE_MAIN);
+}
+
+static gboolean
+fk_window_close_request (GtkWindow *window)
+{
+  FkWindow *self = FK_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+
+  return GTK_WINDOW_CLASS (fk_window_parent_class)->close_request (window);
+}
+
+static void
+fk_window_constructed (GObject *object)
+{
+  FkWindow *self = (FkWindow *) object;
+  g_autofree char *server_url = NULL;
+  g_autofree char *server_pin = NULL;
+
+  G_OBJECT_CLASS (fk_window_parent_class)->constructed (object);
+
+  fk_enroll_page_set_client (self->enroll_page, self->client);
+  fk_login_page_set_client (self->login_page, self->client);
+  fk_main_page_set_client (self->main_page, self->client);
+  fk_tip_form_set_client (self->tip_form, self->client);
+
+  server_url = g_settings_get_string (self->settings, "last-server-url");
+  server_pin = g_settings_get_string (self->settings, "last-server-pin");
+  fk_enroll_page_set_server (self->enroll_page, server_url);
+  fk_enroll_page_set_server_pin (self->enroll_page, server_pin);
+
+  fk_window_show_page (self, fk_window_page_for_state (fk_client_get_state (self->client)));
+}
+
+static void
+fk_window_dispose (GObject *object)
+{
+  FkWindow *self = (FkWindow *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), FK_TYPE_WINDOW);
+
+  g_clear_object (&self->client);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (fk_window_parent_class)->dispose (object);
+}
+
+static void
+fk_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  FkWindow *self = FK_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fk_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  FkWindow *self = FK_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      self->client = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fk_window_class_init (FkWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = fk_window_constructed;
+  object_class->dispose = fk_window_dispose;
+  object_class->get_property = fk_window_get_property;
+  object_class->set_property = fk_window_set_property;
+
+  window_class->close_request = fk_window_close_request;
+
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL,
+                         FK_TYPE_CLIENT,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (FK_TYPE_ENROLL_PAGE);
+  g_type_ensure (FK_TYPE_LOGIN_PAGE);
+  g_type_ensure (FK_TYPE_MAIN_PAGE);
+  g_type_ensure (FK_TYPE_TIP_FORM);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/faltkoll/Faltkoll/ui/fk-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, FkWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, FkWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, FkWindow, loading_page);
+  gtk_widget_class_bind_template_child (widget_class, FkWindow, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, FkWindow, enroll_page);
+  gtk_widget_class_bind_template_child (widget_class, FkWindow, login_page);
+  gtk_widget_class_bind_template_child (widget_class, FkWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, FkWindow, main_page);
+  gtk_widget_class_bind_template_child (widget_class, FkWindow, tip_form);
+  gtk_widget_class_bind_template_callback (widget_class, on_enrolled);
+  gtk_widget_class_bind_template_callback (widget_class, on_logged_in);
+  gtk_widget_class_bind_template_callback (widget_class, on_session_ended);
+  gtk_widget_class_bind_template_callback (widget_class, on_tip_saved);
+  gtk_widget_class_bind_template_callback (widget_class, on_leaflet_child_transition);
+
+  gtk_widget_class_install_action (widget_class, "win.sync", NULL, window_sync_action);
+  gtk_widget_class_install_action (widget_class, "win.lock", NULL, window_lock_action);
+  gtk_widget_class_install_action (widget_class, "win.logout", NULL, window_logout_action);
+  gtk_widget_class_install_action (widget_class, "win.new-tip", NULL, window_new_tip_action);
+  gtk_widget_class_install_action (widget_class, "win.edit-tip", "s", window_edit_tip_action);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, window_back_action);
+  gtk_widget_class_install_action (widget_class, "win.enroll", NULL, window_enroll_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.sync", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.sync", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lock", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-tip", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
+}
+
+static void
+fk_window_init (FkWindow *self)
+{
+  int width, height;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->settings = g_settings_new (APP_ID);
+
+  width = g_settings_get_int (self->settings, "window-width");
+  height = g_settings_get_int (self->settings, "window-height");
+  gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+FkWindow *
+fk_window_new (AdwApplication *application,
+               FkClient       *client)
+{
+  g_return_val_if_fail (application == NULL || ADW_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (FK_IS_CLIENT (client), NULL);
+
+  return g_object_new (FK_TYPE_WINDOW,
+                       "application", application,
+                       "client", client,
+                       NULL);
+}
+
+FkClient *
+fk_window_get_client (FkWindow *self)
+{
+  g_return_val_if_fail (FK_IS_WINDOW (self), NULL);
+
+  return self->client;
+}
+
+FkPage
+fk_window_page_for_state (FkClientState state)
+{
+  switch (state)
+    {
+    case FK_CLIENT_STATE_NOT_ENROLLED:
+      return FK_PAGE_ENROLL;
+    case FK_CLIENT_STATE_LOCKED:
+    case FK_CLIENT_STATE_DISABLED:
+    case FK_CLIENT_STATE_REVOKED:
+      /* The login page explains a blocked Mobile service ID itself. */
+      return FK_PAGE_LOGIN;
+    case FK_CLIENT_STATE_UNLOCKED:
+      return FK_PAGE_MAIN;
+    case FK_CLIENT_STATE_LOADING:
+    default:
+      return FK_PAGE_LOADING;
+    }
+}
+
+void
+fk_window_show_page (FkWindow *self,
+                     FkPage    page)
+{
+  gboolean working;
+
+  g_return_if_fail (FK_IS_WINDOW (self));
+
+  self->page = page;
+
+  switch (page)
+    {
+    case FK_PAGE_LOADING:
+      gtk_stack_set_visible_child_name (self->stack, "loading");
+      break;
+
+    case FK_PAGE_ENROLL:
+      gtk_stack_set_visible_child_name (self->stack, "enroll");
+      break;
+
+    case FK_PAGE_LOGIN:
+      fk_tip_form_set_tip (self->tip_form, NULL);
+      fk_login_page_reset (self->login_page);
+      gtk_stack_set_visible_child_name (self->stack, "login");
+      gtk_widget_grab_focus (GTK_WIDGET (self->login_page));
+      break;
+
+    case FK_PAGE_MAIN:
+      gtk_stack_set_visible_child_name (self->stack, "main");
+      adw_leaflet_set_visible_child_name (self->leaflet, "list");
+      break;
+
+    case FK_PAGE_TIP_FORM:
+      g_return_if_fail (fk_tip_form_get_tip (self->tip_form) != NULL);
+      gtk_stack_set_visible_child_name (self->stack, "main");
+      adw_leaflet_set_visible_child_name (self->leaflet, "form");
+      break;
+
+    default:
+      g_return_if_reached ();
+    }
+
+  working = page == FK_PAGE_MAIN || page == FK_PAGE_TIP_FORM;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", working);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", working);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.logout", working);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-tip", working);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.edit-tip", working);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back", page == FK_PAGE_TIP_FORM);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.enroll", page == FK_PAGE_LOGIN);
+}
+
+void
+fk_window_show_load_error (FkWindow     *self,
+                           const GError *error)
+{
+  g_return_if_fail (FK_IS_WINDOW (self));
+  g_return_if_fail (error != NULL);
+
+  adw_status_page_set_title (self->loading_page, _("Fältkoll Could Not Start"));
+  adw_status_page_set_description (self->loading_page,
+                                   error->domain == FK_ERROR ? error->message
+                                                             : fk_error_code_to_message (FK_ERROR_FAILED));
+  adw_status_page_set_icon_name (self->loading_page, "dialog-warning-symbolic");
+  gtk_widget_set_visible (self->loading_spinner, FALSE);
+  fk_window_show_page (self, FK_PAGE_LOADING);
+}
+
+void
+fk_window_toast (FkWindow   *self,
+                 const char *text)
+{
+  g_return_if_fail (FK_IS_WINDOW (self));
+  g_return_if_fail (text != NULL);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+void
+fk_window_prefill_enrollment (FkWindow   *self,
+                              const char *server_url,
+                              const char *server_pin,
+                              const char *activation_code)
+{
+  g_return_if_fail (FK_IS_WINDOW (self));
+
+  if (server_url != NULL)
+    fk_enroll_page_set_server (self->enroll_page, server_url);
+  if (server_pin != NULL)
+    fk_enroll_page_set_server_pin (self->enroll_page, server_pin);
+  if (activation_code != NULL)
+    fk_enroll_page_set_activation_code (self->enroll_page, activation_code);
+}

@@ -1,0 +1,449 @@
+/* test-store.c: the encrypted record store
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "fk-error.h"
+#include "fk-protocol.h"
+#include "fk-store.h"
+
+#define CANARY "KANARIEFAGEL-7f3a91"
+
+typedef struct {
+  char         *dir;
+  char         *path;
+  FkStore      *store;
+  GAsyncResult *result;
+} Fixture;
+
+static void
+on_ready (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Fixture *fixture = user_data;
+
+  fixture->result = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (Fixture *fixture)
+{
+  while (fixture->result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return fixture->result;
+}
+
+static void
+clear_result (Fixture *fixture)
+{
+  g_clear_object (&fixture->result);
+}
+
+static GBytes *
+key_of (guint8 seed)
+{
+  guint8 key[32];
+
+  memset (key, seed, sizeof key);
+  return g_bytes_new (key, sizeof key);
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) key = key_of (1);
+
+  fixture->dir = g_dir_make_tmp ("fk-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->path = g_build_filename (fixture->dir, "sub", "records.db", NULL);
+  fixture->store = fk_store_new (fixture->path);
+
+  fk_store_open_async (fixture->store, NULL, on_ready, fixture);
+  g_assert_true (fk_store_open_finish (fixture->store, wait_result (fixture), &error));
+  g_assert_no_error (error);
+  clear_result (fixture);
+  fk_store_set_data_key (fixture->store, key);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_unlink (path);
+      return;
+    }
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      remove_tree (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  gpointer store = fixture->store;
+
+  clear_result (fixture);
+  /* The worker hands its job references back to this thread. */
+  g_object_add_weak_pointer (store, &store);
+  g_object_unref (fixture->store);
+  while (store != NULL && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  g_assert_null (store);
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->path);
+}
+
+static JsonObject *
+payload_with (const char *description)
+{
+  JsonObject *payload = json_object_new ();
+
+  json_object_set_string_member (payload, "hotel_name", "Hotell Påhittat");
+  json_object_set_string_member (payload, "description", description);
+  return payload;
+}
+
+static guint
+save (Fixture       *fixture,
+      const char    *uuid,
+      FkRecordState  state,
+      const char    *description)
+{
+  g_autoptr(JsonObject) payload = payload_with (description);
+  g_autoptr(GError) error = NULL;
+  guint revision;
+
+  fk_store_save_async (fixture->store, uuid, FK_KIND_HOTEL_TIP, state, payload, NULL, on_ready, fixture);
+  revision = fk_store_save_finish (fixture->store, wait_result (fixture), &error);
+  g_assert_no_error (error);
+  clear_result (fixture);
+  return revision;
+}
+
+static GPtrArray *
+load (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *records;
+
+  fk_store_load_async (fixture->store, FK_KIND_HOTEL_TIP, NULL, on_ready, fixture);
+  records = fk_store_load_finish (fixture->store, wait_result (fixture), &error);
+  g_assert_no_error (error);
+  clear_result (fixture);
+  return records;
+}
+
+static GPtrArray *
+outbox (Fixture *fixture,
+        guint    max_records,
+        gsize    max_bytes)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *records;
+
+  fk_store_outbox_async (fixture->store, max_records, max_bytes, NULL, on_ready, fixture);
+  records = fk_store_outbox_finish (fixture->store, wait_result (fixture), &error);
+  g_assert_no_error (error);
+  clear_result (fixture);
+  return records;
+}
+
+static gssize
+count_pending (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  gssize count;
+
+  fk_store_count_pending_async (fixture->store, NULL, on_ready, fixture);
+  count = fk_store_count_pending_finish (fixture->store, wait_result (fixture), &error);
+  g_assert_no_error (error);
+  clear_result (fixture);
+  return count;
+}
+
+static void
+test_save_is_committed (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  sqlite3 *other = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpuint (save (fixture, uuid, FK_RECORD_STATE_PENDING, "first description"), ==, 1);
+
+  /* Another connection sees it the moment save completes: it is committed. */
+  g_assert_cmpint (sqlite3_open_v2 (fixture->path, &other, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (other, "SELECT revision, state FROM records WHERE uuid = ?1", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
+  g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, FK_RECORD_STATE_PENDING);
+  sqlite3_finalize (stmt);
+  sqlite3_close (other);
+
+  g_assert_cmpuint (save (fixture, uuid, FK_RECORD_STATE_PENDING, "second description"), ==, 2);
+  g_assert_cmpint (count_pending (fixture), ==, 1);
+}
+
+static void
+test_load_decrypts (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *a = g_uuid_string_random ();
+  g_autofree char *b = g_uuid_string_random ();
+  g_autoptr(GPtrArray) records = NULL;
+  FkStoreRecord *newest;
+
+  save (fixture, a, FK_RECORD_STATE_DRAFT, "older one");
+  save (fixture, b, FK_RECORD_STATE_PENDING, "newer one");
+
+  records = load (fixture);
+  g_assert_cmpuint (records->len, ==, 2);
+  newest = g_ptr_array_index (records, 0);
+  g_assert_cmpstr (newest->uuid, ==, b);
+  g_assert_cmpint (newest->state, ==, FK_RECORD_STATE_PENDING);
+  g_assert_cmpstr (json_object_get_string_member (newest->payload, "description"), ==, "newer one");
+}
+
+/* A key of another session opens nothing, and loses nothing either. */
+static void
+test_other_key_reads_nothing (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autoptr(GBytes) other = key_of (2);
+  g_autoptr(GBytes) right = key_of (1);
+  g_autoptr(GPtrArray) with_other = NULL;
+  g_autoptr(GPtrArray) with_right = NULL;
+
+  save (fixture, uuid, FK_RECORD_STATE_PENDING, "sealed under key one");
+
+  fk_store_set_data_key (fixture->store, other);
+  g_test_expect_message ("fk-store", G_LOG_LEVEL_WARNING, "*cannot be opened*");
+  with_other = load (fixture);
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (with_other->len, ==, 0);
+
+  fk_store_set_data_key (fixture->store, right);
+  with_right = load (fixture);
+  g_assert_cmpuint (with_right->len, ==, 1);
+}
+
+static void
+test_no_key_no_access (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(JsonObject) payload = payload_with ("locked out");
+  g_autoptr(GError) error = NULL;
+
+  fk_store_set_data_key (fixture->store, NULL);
+  fk_store_save_async (fixture->store, "00000000-0000-4000-8000-000000000000", FK_KIND_HOTEL_TIP,
+                       FK_RECORD_STATE_PENDING, payload, NULL, on_ready, fixture);
+  g_assert_cmpuint (fk_store_save_finish (fixture->store, wait_result (fixture), &error), ==, 0);
+  g_assert_error (error, FK_ERROR, FK_ERROR_SESSION_EXPIRED);
+}
+
+static void
+test_outbox_limits (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) by_count = NULL;
+  g_autoptr(GPtrArray) by_bytes = NULL;
+  g_autoptr(GPtrArray) tiny = NULL;
+  g_autofree char *draft = g_uuid_string_random ();
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+
+      save (fixture, uuid, FK_RECORD_STATE_PENDING, "a description of some length");
+    }
+  save (fixture, draft, FK_RECORD_STATE_DRAFT, "drafts never go out");
+
+  by_count = outbox (fixture, 3, 1 << 20);
+  g_assert_cmpuint (by_count->len, ==, 3);
+
+  by_bytes = outbox (fixture, 100, 1 << 20);
+  g_assert_cmpuint (by_bytes->len, ==, 5);
+
+  /* Even a budget smaller than one record lets the first through. */
+  tiny = outbox (fixture, 100, 1);
+  g_assert_cmpuint (tiny->len, ==, 1);
+}
+
+static void
+apply (Fixture   *fixture,
+       GPtrArray *results)
+{
+  g_autoptr(GError) error = NULL;
+
+  fk_store_apply_results_async (fixture->store, results, NULL, on_ready, fixture);
+  g_assert_true (fk_store_apply_results_finish (fixture->store, wait_result (fixture), &error));
+  g_assert_no_error (error);
+  clear_result (fixture);
+}
+
+static FkStoreResult *
+result_new (const char *uuid,
+            guint       revision,
+            gboolean    stored,
+            const char *failure)
+{
+  FkStoreResult *result = g_new0 (FkStoreResult, 1);
+
+  result->uuid = g_strdup (uuid);
+  result->revision = revision;
+  result->stored = stored;
+  result->failure = g_strdup (failure);
+  return result;
+}
+
+static void
+test_results_mark_only_the_sent_revision (Fixture       *fixture,
+                                          gconstpointer  data)
+{
+  g_autofree char *sent = g_uuid_string_random ();
+  g_autofree char *edited = g_uuid_string_random ();
+  g_autofree char *rejected = g_uuid_string_random ();
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) fk_store_result_free);
+  g_autoptr(GPtrArray) records = NULL;
+
+  save (fixture, sent, FK_RECORD_STATE_PENDING, "goes through");
+  save (fixture, edited, FK_RECORD_STATE_PENDING, "edited while in flight");
+  save (fixture, rejected, FK_RECORD_STATE_PENDING, "server says no");
+  /* Edited after the batch left: revision 2 is not what the server saw. */
+  save (fixture, edited, FK_RECORD_STATE_PENDING, "edited while in flight, again");
+
+  g_ptr_array_add (results, result_new (sent, 1, TRUE, NULL));
+  g_ptr_array_add (results, result_new (edited, 1, TRUE, NULL));
+  g_ptr_array_add (results, result_new (rejected, 1, FALSE, "Enter the municipality."));
+  apply (fixture, results);
+
+  g_assert_cmpint (count_pending (fixture), ==, 1);
+  records = load (fixture);
+  for (guint i = 0; i < records->len; i++)
+    {
+      FkStoreRecord *record = g_ptr_array_index (records, i);
+
+      if (g_str_equal (record->uuid, sent))
+        g_assert_cmpint (record->state, ==, FK_RECORD_STATE_SENT);
+      else if (g_str_equal (record->uuid, edited))
+        g_assert_cmpint (record->state, ==, FK_RECORD_STATE_PENDING);
+      else
+        {
+          g_assert_cmpint (record->state, ==, FK_RECORD_STATE_FAILED);
+          g_assert_cmpstr (record->failure, ==, "Enter the municipality.");
+        }
+    }
+}
+
+static gboolean
+file_contains (const char *path,
+               const char *needle)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return FALSE;
+
+  return memmem (contents, length, needle, strlen (needle)) != NULL;
+}
+
+/* A seized phone's database, WAL and journal show nothing of a tip. */
+static void
+test_canary_not_on_disk (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
+  g_autoptr(GPtrArray) records = NULL;
+
+  save (fixture, uuid, FK_RECORD_STATE_PENDING, "Beskrivning " CANARY);
+  save (fixture, uuid, FK_RECORD_STATE_PENDING, "Beskrivning " CANARY " ändrad");
+
+  /* The test has teeth: the canary is really in there, readable to us. */
+  records = load (fixture);
+  g_assert_nonnull (strstr (json_object_get_string_member (((FkStoreRecord *) records->pdata[0])->payload, "description"), CANARY));
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (fixture->path, suffixes[i], NULL);
+
+      g_assert_false (file_contains (file, CANARY));
+      g_assert_false (file_contains (file, "Hotell P"));
+    }
+}
+
+static void
+test_wipe (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+
+  save (fixture, uuid, FK_RECORD_STATE_PENDING, "to be wiped remotely");
+  fk_store_wipe_async (fixture->store, NULL, on_ready, fixture);
+  g_assert_true (fk_store_wipe_finish (fixture->store, wait_result (fixture), &error));
+  g_assert_no_error (error);
+  clear_result (fixture);
+
+  g_assert_false (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+
+  /* A new enrollment starts from an empty store. */
+  fk_store_open_async (fixture->store, NULL, on_ready, fixture);
+  g_assert_true (fk_store_open_finish (fixture->store, wait_result (fixture), &error));
+  clear_result (fixture);
+  records = load (fixture);
+  g_assert_cmpuint (records->len, ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/store/save-is-committed", test_save_is_committed);
+  ADD ("/store/load-decrypts", test_load_decrypts);
+  ADD ("/store/other-key-reads-nothing", test_other_key_reads_nothing);
+  ADD ("/store/no-key-no-access", test_no_key_no_access);
+  ADD ("/store/outbox-limits", test_outbox_limits);
+  ADD ("/store/results-mark-only-the-sent-revision", test_results_mark_only_the_sent_revision);
+  ADD ("/store/canary-not-on-disk", test_canary_not_on_disk);
+  ADD ("/store/wipe", test_wipe);
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,158 @@
+/* fk-ui-test-utils.c: finding widgets the way a screen reader would
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "fk-ui-test-utils.h"
+
+void
+fk_ui_test_init (int    *argc,
+                 char ***argv)
+{
+  g_setenv ("GTK_A11Y", "test", TRUE);
+  gtk_test_init (argc, argv, NULL);
+}
+
+void
+fk_ui_test_load_style (void)
+{
+  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (provider, "/io/github/faltkoll/Faltkoll/ui/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+static gboolean
+has_label (GtkWidget  *widget,
+           const char *label)
+{
+  g_autofree char *mismatch = NULL;
+
+  /* A button with text is named by that text, as a screen reader hears it. */
+  if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+
+  mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                                 GTK_ACCESSIBLE_PROPERTY_LABEL, label);
+  return mismatch == NULL;
+}
+
+GtkWidget *
+fk_ui_test_find_by_label (GtkWidget  *root,
+                          GType       type,
+                          const char *label)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && has_label (root, label))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = fk_ui_test_find_by_label (child, type, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+GtkWidget *
+fk_ui_test_find_by_type (GtkWidget *root,
+                         GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = fk_ui_test_find_by_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+guint
+fk_ui_test_count_with_classes (GtkWidget  *root,
+                               const char *classes)
+{
+  g_auto(GStrv) names = g_strsplit (classes, " ", -1);
+  gboolean all = TRUE;
+  guint count = 0;
+
+  for (guint i = 0; names[i] != NULL; i++)
+    all = all && gtk_widget_has_css_class (root, names[i]);
+  if (all)
+    count++;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    count += fk_ui_test_count_with_classes (child, classes);
+
+  return count;
+}
+
+void
+fk_ui_test_click (GtkWidget *button)
+{
+  g_assert_true (GTK_IS_BUTTON (button));
+  /* gtk_widget_activate () does not emit "clicked" synchronously in 4.8. */
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static gboolean
+on_wait_timeout (gpointer user_data)
+{
+  g_error ("Timed out waiting for %s", (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+void
+fk_ui_test_wait_until (gboolean *done,
+                       guint     seconds)
+{
+  guint timeout_id = g_timeout_add_seconds (seconds, on_wait_timeout, (gpointer) "a condition");
+
+  while (!*done)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (timeout_id);
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+void
+fk_ui_test_wait_drawn (GtkWidget *widget)
+{
+  guint timeout_id = g_timeout_add_seconds (20, on_wait_timeout, (gpointer) "the first frame");
+  GdkFrameClock *clock;
+  gboolean painted = FALSE;
+  gulong handler;
+
+  while (!gtk_widget_get_mapped (widget))
+    g_main_context_iteration (NULL, TRUE);
+
+  clock = gtk_widget_get_frame_clock (widget);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
+  gtk_widget_queue_draw (widget);
+  while (!painted)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, handler);
+
+  g_source_remove (timeout_id);
+}

@@ -1,0 +1,34 @@
+/* fk-ui-test-utils.h: finding widgets the way a screen reader would
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Before gtk_test_init: the test a11y backend keeps accessible properties
+ * readable and starts no AT-SPI bus. */
+void        fk_ui_test_init                   (int          *argc,
+                                               char       ***argv);
+/* Loads ui/style.css the way FkApplication does, for widgets tested alone. */
+void        fk_ui_test_load_style             (void);
+/* First widget of @type under @root (inclusive) whose accessible label is
+ * @label, or a button showing @label as its text. */
+GtkWidget  *fk_ui_test_find_by_label          (GtkWidget    *root,
+                                               GType         type,
+                                               const char   *label);
+GtkWidget  *fk_ui_test_find_by_type           (GtkWidget    *root,
+                                               GType         type);
+/* Widgets under @root with every one of the CSS classes, space-separated. */
+guint       fk_ui_test_count_with_classes     (GtkWidget    *root,
+                                               const char   *classes);
+void        fk_ui_test_click                  (GtkWidget    *button);
+/* Runs the main loop until @done is TRUE; fails the test after @seconds. */
+void        fk_ui_test_wait_until             (gboolean     *done,
+                                               guint         seconds);
+/* Waits until @widget is mapped and a frame with it has been painted. */
+void        fk_ui_test_wait_drawn             (GtkWidget    *widget);
+
+G_END_DECLS
