@@ -157,6 +157,9 @@ job_open (FkStore *self,
       return;
     }
 
+  /* The CLI and the app may share a store; wait for each other's commits. */
+  sqlite3_busy_timeout (self->db, 5000);
+
   /* WAL with synchronous=FULL: a COMMIT that returned is on the disk, so the
    * UI may say "Saved" after it and a power cut cannot take it back. */
   if (!exec_sql (self->db, "PRAGMA journal_mode=WAL;") ||

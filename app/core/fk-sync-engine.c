@@ -13,8 +13,14 @@
 #include "config.h"
 
 #include "fk-error.h"
+#include "fk-hotel-tip.h"
 #include "fk-protocol.h"
 #include "fk-sync-engine-private.h"
+
+/* Full-jitter exponential backoff (AWS architecture blog): the n-th retry
+ * waits a uniform random time in [0, min(cap, base * 2^n)]. */
+#define BACKOFF_BASE_MS   500
+#define BACKOFF_CAP_MS    (5 * 60 * 1000)
 
 struct _FkSyncEngine
 {
@@ -27,6 +33,11 @@ struct _FkSyncEngine
   GPtrArray    *waiters;       /* GTasks completed when the run ends */
   GPtrArray    *batch;         /* FkStoreRecord in flight */
   GPtrArray    *results;       /* FkStoreResult being committed */
+
+  guint         failures;      /* consecutive, for the backoff */
+  guint         retry_after;   /* seconds the server asked for, 0 if none */
+  guint         retry_source;
+  GNetworkMonitor *network;
 
   guint         pending;
   guint         sent;
@@ -58,6 +69,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void send_next_batch (FkSyncEngine *self);
+static void start_run (FkSyncEngine *self);
 
 static void
 set_uint_property (FkSyncEngine *self,
@@ -84,6 +96,44 @@ set_last_error (FkSyncEngine *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
 }
 
+static gboolean
+on_retry_timeout (gpointer user_data)
+{
+  FkSyncEngine *self = user_data;
+
+  self->retry_source = 0;
+  if (self->api != NULL && self->cancellable == NULL)
+    start_run (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Only while something waits and a session can send it: no timer, no
+ * wake-ups, when there is nothing to do. */
+static void
+schedule_retry (FkSyncEngine *self)
+{
+  guint64 window_ms, delay_ms;
+
+  if (self->api == NULL || self->pending == 0 || self->retry_source != 0)
+    return;
+
+  window_ms = MIN ((guint64) BACKOFF_CAP_MS, (guint64) BACKOFF_BASE_MS << MIN (self->failures, 20));
+  delay_ms = (guint64) g_random_double_range (0, (double) window_ms);
+  delay_ms = MAX (delay_ms, (guint64) self->retry_after * 1000);
+  self->failures++;
+  self->retry_after = 0;
+
+  g_debug ("Retrying in %" G_GUINT64_FORMAT " ms (failure %u)", delay_ms, self->failures);
+  self->retry_source = g_timeout_add_full (G_PRIORITY_DEFAULT, delay_ms, on_retry_timeout, self, NULL);
+}
+
+static void
+cancel_retry (FkSyncEngine *self)
+{
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+}
+
 static void
 finish_run (FkSyncEngine *self,
             GError       *error)
@@ -106,6 +156,11 @@ finish_run (FkSyncEngine *self,
     set_last_error (self, error->message);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SENDING]);
+
+  if (error == NULL)
+    self->failures = 0;
+  else if (fk_error_is_transient (error))
+    schedule_retry (self);
 
   for (guint i = 0; i < waiters->len; i++)
     {
@@ -143,10 +198,36 @@ on_results_applied (GObject      *object,
                      item->uuid, item->revision, item->stored, item->failure);
     }
 
+  /* Progress: whatever failed before was passing weather. */
+  self->failures = 0;
   set_uint_property (self, &self->sent, MIN (self->sent + results->len, self->total), PROP_SENT);
   set_uint_property (self, &self->pending, self->pending > results->len ? self->pending - results->len : 0, PROP_PENDING);
 
   send_next_batch (self);
+}
+
+/* The server's detail is English for its log; the officer gets the same
+ * check's sentence in their language, from the field the server named. */
+static char *
+rejection_reason (JsonObject    *item,
+                  FkStoreRecord *record)
+{
+  JsonNode *problem_node = json_object_get_member (item, "problem");
+  const char *field = NULL;
+  char *reason = NULL;
+
+  if (problem_node != NULL && JSON_NODE_HOLDS_OBJECT (problem_node))
+    field = json_object_get_string_member_with_default (json_node_get_object (problem_node), "field", NULL);
+
+  if (field != NULL && g_str_equal (record->kind, FK_KIND_HOTEL_TIP))
+    {
+      g_autoptr(FkHotelTip) tip = fk_hotel_tip_new_from_payload (record->uuid, record->payload, NULL);
+
+      if (tip != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (tip), field) != NULL)
+        reason = fk_hotel_tip_check_field (tip, field);
+    }
+
+  return reason ? reason : g_strdup (fk_error_code_to_message (FK_ERROR_INVALID_RECORD));
 }
 
 static FkStoreResult *
@@ -166,13 +247,7 @@ parse_result (JsonObject    *item,
     }
   else if (g_str_equal (status, FK_RESULT_REJECTED))
     {
-      const char *detail = NULL;
-
-      if (json_object_has_member (item, "problem") &&
-          JSON_NODE_HOLDS_OBJECT (json_object_get_member (item, "problem")))
-        detail = json_object_get_string_member_with_default (json_object_get_object_member (item, "problem"),
-                                                             "detail", NULL);
-      result->failure = g_strdup (detail ? detail : fk_error_code_to_message (FK_ERROR_INVALID_RECORD));
+      result->failure = rejection_reason (item, record);
     }
   else
     {
@@ -237,11 +312,14 @@ on_batch_sent (GObject      *object,
   g_autoptr(FkSyncEngine) self = user_data;
   g_autoptr(GPtrArray) batch = g_steal_pointer (&self->batch);
   g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(JsonObject) problem = NULL;
   g_autoptr(GError) error = NULL;
 
-  reply = fk_api_client_call_finish (FK_API_CLIENT (object), result, NULL, &error);
+  reply = fk_api_client_call_finish (FK_API_CLIENT (object), result, &problem, &error);
   if (error != NULL)
     {
+      if (problem != NULL)
+        self->retry_after = json_object_get_int_member_with_default (problem, "retry_after", 0);
       finish_run (self, g_steal_pointer (&error));
       return;
     }
@@ -391,6 +469,15 @@ fk_sync_engine_run_async (FkSyncEngine        *self,
   if (running)
     return;
 
+  /* Asked for now: the officer's "Sync now" beats the backoff. */
+  self->failures = 0;
+  start_run (self);
+}
+
+static void
+start_run (FkSyncEngine *self)
+{
+  cancel_retry (self);
   self->cancellable = g_cancellable_new ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SENDING]);
   fk_store_count_pending_async (self->store, self->cancellable, on_run_pending_counted, g_object_ref (self));
@@ -434,10 +521,27 @@ fk_sync_engine_set_api (FkSyncEngine *self,
   if (self->api == api)
     return;
 
-  if (api == NULL && self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
+  if (api == NULL)
+    {
+      cancel_retry (self);
+      if (self->cancellable != NULL)
+        g_cancellable_cancel (self->cancellable);
+    }
 
   g_set_object (&self->api, api);
+}
+
+static void
+on_network_changed (GNetworkMonitor *monitor,
+                    gboolean         available,
+                    FkSyncEngine    *self)
+{
+  /* Coverage is back: send now rather than wait out the backoff. */
+  if (available && self->api != NULL && self->pending > 0 && self->cancellable == NULL)
+    {
+      self->failures = 0;
+      start_run (self);
+    }
 }
 
 static void
@@ -478,6 +582,10 @@ fk_sync_engine_dispose (GObject *object)
 {
   FkSyncEngine *self = (FkSyncEngine *) object;
 
+  cancel_retry (self);
+  if (self->network != NULL)
+    g_signal_handlers_disconnect_by_data (self->network, self);
+  g_clear_object (&self->network);
   g_clear_object (&self->api);
   g_clear_object (&self->store);
 
@@ -553,6 +661,8 @@ fk_sync_engine_new (FkStore *store)
 
   self = g_object_new (FK_TYPE_SYNC_ENGINE, NULL);
   self->store = g_object_ref (store);
+  self->network = g_object_ref (g_network_monitor_get_default ());
+  g_signal_connect_object (self->network, "network-changed", G_CALLBACK (on_network_changed), self, 0);
 
   return self;
 }

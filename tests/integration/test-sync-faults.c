@@ -1,0 +1,306 @@
+/* test-sync-faults.c: exactly once through a hostile network and kill -9
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The real core against the real server in its fault mode: dropped
+ * connections before and after the commit, 500/503/429 and truncated
+ * replies; and the client killed with SIGKILL at random points of a sync.
+ * The server's database and the device's store judge the outcome.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include "fk-client.h"
+#include "fk-test-server.h"
+
+#define OFFICER "officer-test-23"
+#define PIN     "583016"
+
+typedef struct {
+  char         *root;
+  char         *data_dir;
+  FkTestServer *server;
+  FkClient     *client;
+  GAsyncResult *result;
+} Fixture;
+
+static void
+on_ready (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return *result;
+}
+
+static void
+iterate_until (gboolean (*done) (gpointer),
+               gpointer   data,
+               guint      seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+}
+
+static FkClient *
+load_client (const char *data_dir)
+{
+  g_autoptr(FkClient) client = fk_client_new (data_dir);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fk_client_load_async (client, NULL, on_ready, &result);
+  g_assert_true (fk_client_load_finish (client, wait_for (&result), &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&client);
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  const char * const *server_args = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *state_dir = NULL;
+  g_autofree char *code = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  fixture->root = g_dir_make_tmp ("fk-faults-XXXXXX", &error);
+  g_assert_no_error (error);
+  state_dir = g_build_filename (fixture->root, "server", NULL);
+  fixture->data_dir = g_build_filename (fixture->root, "device", NULL);
+  fixture->server = fk_test_server_new (state_dir);
+  fk_test_server_start (fixture->server, server_args);
+
+  /* Activation and login are not faulted: only authenticated endpoints are. */
+  fixture->client = load_client (fixture->data_dir);
+  code = fk_test_server_issue_code (fixture->server, OFFICER);
+  fk_client_enroll_async (fixture->client, fixture->server->url, fixture->server->pin, code, PIN,
+                          NULL, on_ready, &result);
+  g_assert_true (fk_client_enroll_finish (fixture->client, wait_for (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  fk_client_login_async (fixture->client, PIN, NULL, on_ready, &result);
+  g_assert_true (fk_client_login_finish (fixture->client, wait_for (&result), &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_clear_object (&fixture->client);
+  g_clear_pointer (&fixture->server, fk_test_server_free);
+  g_assert_cmpint (fk_test_run (NULL, NULL, NULL, "rm", "-rf", fixture->root, NULL), ==, 0);
+  g_free (fixture->root);
+  g_free (fixture->data_dir);
+}
+
+static FkHotelTip *
+invented_tip (guint n)
+{
+  FkHotelTip *tip = fk_hotel_tip_new ();
+  g_autofree char *name = g_strdup_printf ("Hotell Påhitt %u", n);
+  g_autoptr(GDateTime) received = g_date_time_new_now_utc ();
+
+  fk_hotel_tip_set_hotel_name (tip, name);
+  fk_hotel_tip_set_municipality (tip, "Exempelby");
+  fk_hotel_tip_set_received_at (tip, received);
+  fk_hotel_tip_set_description (tip, "Många korta besök till samma rum under kvällen.");
+  return tip;
+}
+
+/* Saves while the server is away, so the outbox is full when it returns. */
+static GPtrArray *
+queue_tips (Fixture *fixture,
+            guint    count)
+{
+  GPtrArray *uuids = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < count; i++)
+    {
+      g_autoptr(FkHotelTip) tip = invented_tip (i);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      fk_client_save_tip_async (fixture->client, tip, TRUE, NULL, on_ready, &result);
+      g_assert_true (fk_client_save_tip_finish (fixture->client, wait_for (&result), &error));
+      g_assert_no_error (error);
+      g_ptr_array_add (uuids, g_strdup (fk_hotel_tip_get_uuid (tip)));
+    }
+
+  return uuids;
+}
+
+static gboolean
+all_sent (gpointer data)
+{
+  FkClient *client = data;
+  FkSyncEngine *engine = fk_client_get_sync_engine (client);
+
+  return fk_sync_engine_get_pending (engine) == 0 && !fk_sync_engine_get_sending (engine);
+}
+
+static void
+assert_each_once (Fixture   *fixture,
+                  GPtrArray *uuids)
+{
+  g_assert_cmpint (fk_test_server_count_records (fixture->server, NULL), ==, uuids->len);
+  for (guint i = 0; i < uuids->len; i++)
+    g_assert_cmpint (fk_test_server_count_records (fixture->server, g_ptr_array_index (uuids, i)), ==, 1);
+}
+
+static void
+assert_all_sent_locally (const char *data_dir,
+                         guint       count)
+{
+  g_autoptr(FkClient) client = load_client (data_dir);
+  GListModel *tips = fk_client_get_tips (client);
+
+  g_assert_cmpuint (g_list_model_get_n_items (tips), ==, count);
+  for (guint i = 0; i < count; i++)
+    {
+      g_autoptr(FkHotelTip) tip = g_list_model_get_item (tips, i);
+
+      g_assert_cmpint (fk_hotel_tip_get_state (tip), ==, FK_RECORD_STATE_SENT);
+    }
+}
+
+static const char * const fault_args[] = {
+  "--faults", "0.3:drop-before,drop-after,500,503,429,truncate", "--fault-seed", "20261124", NULL
+};
+
+/* 1,000 records, 30% of requests failing in mixed ways: the engine's own
+ * backoff retries until each is on the server exactly once. */
+static void
+test_thousand_through_faults (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GPtrArray) uuids = NULL;
+
+  fk_test_server_stop (fixture->server);
+  uuids = queue_tips (fixture, 1000);
+  fk_test_server_start (fixture->server, fault_args);
+
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    /* This first run may well fail; the retries after it must not. */
+    fk_client_sync_async (fixture->client, NULL, on_ready, &result);
+    fk_client_sync_finish (fixture->client, wait_for (&result), NULL);
+  }
+  iterate_until (all_sent, fixture->client, 120);
+
+  assert_each_once (fixture, uuids);
+  g_clear_object (&fixture->client);
+  assert_all_sent_locally (fixture->data_dir, uuids->len);
+}
+
+/* The server commits, then holds its reply this long: most kills land in
+ * that window, after the server has the batch and before the device knows. */
+static const char * const latency_args[] = { "--latency-ms", "300", NULL };
+
+static void
+test_kill_nine_during_sync (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GPtrArray) uuids = NULL;
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (4711);
+  guint kills = 0;
+
+  fk_test_server_stop (fixture->server);
+  uuids = queue_tips (fixture, 800);
+  /* The session stays in the keyring for the children; this process lets go. */
+  g_clear_object (&fixture->client);
+  fk_test_server_start (fixture->server, latency_args);
+
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSubprocess) child = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, self_exe,
+                                                       "--child-sync", fixture->data_dir, NULL);
+
+      g_assert_no_error (error);
+      /* Up to just past one round trip: rarely does a child finish a batch. */
+      g_usleep (g_rand_int_range (rand, 20, 350) * 1000);
+      g_subprocess_force_exit (child);
+      g_subprocess_wait (child, NULL, &error);
+      g_assert_no_error (error);
+      if (g_subprocess_get_if_signaled (child) &&
+          fk_test_server_count_records (fixture->server, NULL) < uuids->len)
+        kills++;
+    }
+  /* Runs must really have died with work left, and the server must have
+   * committed batches whose replies died with them, or this proves nothing. */
+  g_assert_cmpuint (kills, >=, 45);
+  g_assert_cmpint (fk_test_server_count_records (fixture->server, NULL), >=, 100);
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) child = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, self_exe,
+                                                     "--child-sync", fixture->data_dir, NULL);
+
+    g_assert_no_error (error);
+    g_assert_true (g_subprocess_wait_check (child, NULL, &error));
+    g_assert_no_error (error);
+  }
+
+  assert_each_once (fixture, uuids);
+  assert_all_sent_locally (fixture->data_dir, uuids->len);
+}
+
+/* The victim: loads the device and syncs until there is nothing left. */
+static int
+child_sync (const char *data_dir)
+{
+  g_autoptr(FkClient) client = load_client (data_dir);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (fk_client_get_state (client), ==, FK_CLIENT_STATE_UNLOCKED);
+  fk_client_sync_async (client, NULL, on_ready, &result);
+  if (!fk_client_sync_finish (client, wait_for (&result), &error))
+    {
+      g_printerr ("child sync: %s\n", error->message);
+      return 1;
+    }
+
+  return 0;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (argc == 3 && g_str_equal (argv[1], "--child-sync"))
+    return child_sync (argv[2]);
+
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/sync/thousand-through-faults", Fixture, NULL,
+              fixture_setup, test_thousand_through_faults, fixture_teardown);
+  g_test_add ("/sync/kill-nine-during-sync", Fixture, NULL,
+              fixture_setup, test_kill_nine_during_sync, fixture_teardown);
+
+  return g_test_run ();
+}
