@@ -118,7 +118,11 @@ window_lock_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *param)
 {
-  fk_window_end_session (FK_WINDOW (widget));
+  FkWindow *self = FK_WINDOW (widget);
+
+  /* The session runs on; the PIN opens it again, offline too. */
+  fk_client_lock (self->client);
+  fk_window_show_page (self, fk_window_page_for_state (fk_client_get_state (self->client)));
 }
 
 static void
@@ -442,6 +446,7 @@ fk_window_page_for_state (FkClientState state)
     case FK_CLIENT_STATE_NOT_ENROLLED:
       return FK_PAGE_ENROLL;
     case FK_CLIENT_STATE_LOCKED:
+    case FK_CLIENT_STATE_IDLE_LOCKED:
     case FK_CLIENT_STATE_DISABLED:
     case FK_CLIENT_STATE_REVOKED:
       /* The login page explains a blocked Mobile service ID itself. */

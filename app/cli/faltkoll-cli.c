@@ -369,6 +369,7 @@ state_to_string (FkClientState state)
     case FK_CLIENT_STATE_UNLOCKED:     return "unlocked";
     case FK_CLIENT_STATE_DISABLED:     return "disabled";
     case FK_CLIENT_STATE_REVOKED:      return "revoked";
+    case FK_CLIENT_STATE_IDLE_LOCKED:  return "idle-locked";
     case FK_CLIENT_STATE_LOADING:
     default:                           return "loading";
     }
@@ -406,6 +407,8 @@ command_status (Cli   *cli,
     g_print ("server: %s\n", fk_client_get_server_url (cli->client));
   if (fk_client_get_officer_id (cli->client) != NULL)
     g_print ("officer: %s\n", fk_client_get_officer_id (cli->client));
+  if (fk_client_get_device_id (cli->client) != NULL)
+    g_print ("device: %s\n", fk_client_get_device_id (cli->client));
   g_print ("session-remaining: %" G_GINT64_FORMAT "\n", remaining);
   g_print ("pending: %u\n", fk_sync_engine_get_pending (fk_client_get_sync_engine (cli->client)));
   for (guint i = 0; i < g_list_model_get_n_items (tips); i++)
@@ -417,6 +420,27 @@ command_status (Cli   *cli,
     }
 
   return 0;
+}
+
+static void
+on_flushed (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fk_client_flush_finish (FK_CLIENT (object), result, &error))
+    g_printerr ("%s\n", error->message);
+  g_main_loop_quit (cli->loop);
+}
+
+/* What the client handed the keyring must be there before we exit. */
+static void
+flush_client (Cli *cli)
+{
+  fk_client_flush_async (cli->client, NULL, on_flushed, cli);
+  g_main_loop_run (cli->loop);
 }
 
 static const struct {
@@ -500,6 +524,7 @@ main (int   argc,
       cli.client = fk_client_new (opt_data_dir);
       /* The command's own option parser sees its name as argv[0]. */
       status = commands[i].run (&cli, argc - used, argv + used);
+      flush_client (&cli);
       g_clear_object (&cli.client);
       g_clear_pointer (&cli.loop, g_main_loop_unref);
       g_clear_error (&cli.error);

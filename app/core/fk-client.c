@@ -37,6 +37,11 @@ struct _FkClient
 
   GListStore    *tips;
   GHashTable    *tips_by_uuid;   /* borrowed FkHotelTip */
+
+  /* In memory only: a persistent verifier would be an offline PIN oracle. */
+  GBytes        *unlock_salt;
+  GBytes        *unlock_verifier;
+  guint          unlock_failures;
 };
 
 G_DEFINE_FINAL_TYPE (FkClient, fk_client, G_TYPE_OBJECT)
@@ -69,6 +74,7 @@ typedef struct {
   FkApiClient *api;
   GBytes    *challenge;
   GBytes    *signature;
+  GBytes    *verifier;
   FkHotelTip *tip;
   gboolean   send;
 } OpData;
@@ -94,6 +100,7 @@ op_data_free (OpData *data)
   g_clear_object (&data->api);
   g_clear_pointer (&data->challenge, g_bytes_unref);
   g_clear_pointer (&data->signature, g_bytes_unref);
+  g_clear_pointer (&data->verifier, fk_secure_bytes_unref);
   g_clear_object (&data->tip);
   g_free (data);
 }
@@ -251,6 +258,17 @@ on_secret_cleared (GObject      *object,
     g_warning ("Could not clear a secret: %s", error->message);
 }
 
+/* Takes the session's keys out of every component's hands. */
+static void
+hide_session (FkClient *self)
+{
+  fk_sync_engine_set_api (self->sync, NULL);
+  if (self->api != NULL)
+    fk_api_client_set_bearer (self->api, NULL);
+  fk_store_set_data_key (self->store, NULL);
+  clear_tips (self);
+}
+
 /* Wipes everything the session unlocked.  Records stay on disk, sealed. */
 static void
 end_session (FkClient *self)
@@ -262,11 +280,10 @@ end_session (FkClient *self)
       g_clear_object (&self->session);
     }
 
-  fk_sync_engine_set_api (self->sync, NULL);
-  if (self->api != NULL)
-    fk_api_client_set_bearer (self->api, NULL);
-  fk_store_set_data_key (self->store, NULL);
-  clear_tips (self);
+  g_clear_pointer (&self->unlock_verifier, fk_secure_bytes_unref);
+  g_clear_pointer (&self->unlock_salt, g_bytes_unref);
+  self->unlock_failures = 0;
+  hide_session (self);
   fk_secret_store_clear_async (self->data_dir, FK_SECRET_SESSION, NULL, on_secret_cleared, NULL);
 }
 
@@ -276,7 +293,7 @@ on_session_expired (FkSession *session,
 {
   g_info ("Session ended");
   end_session (self);
-  if (self->state == FK_CLIENT_STATE_UNLOCKED)
+  if (self->state == FK_CLIENT_STATE_UNLOCKED || self->state == FK_CLIENT_STATE_IDLE_LOCKED)
     set_state (self, FK_CLIENT_STATE_LOCKED);
 }
 
@@ -287,6 +304,21 @@ on_session_expiring (FkSession *session,
   g_signal_emit (self, signals[SESSION_EXPIRING], 0);
 }
 
+static void on_sync_after_save (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data);
+
+/* Hands the session's keys to the components and sends what waits. */
+static void
+show_session (FkClient *self)
+{
+  fk_api_client_set_bearer (self->api, fk_session_get_token (self->session));
+  fk_store_set_data_key (self->store, fk_session_get_data_key (self->session));
+  fk_sync_engine_set_api (self->sync, self->api);
+  set_state (self, FK_CLIENT_STATE_UNLOCKED);
+  fk_sync_engine_run_async (self->sync, NULL, on_sync_after_save, g_object_ref (self));
+}
+
 static void
 start_session (FkClient  *self,
                FkSession *session)
@@ -294,12 +326,29 @@ start_session (FkClient  *self,
   g_set_object (&self->session, session);
   g_signal_connect (session, "expired", G_CALLBACK (on_session_expired), self);
   g_signal_connect (session, "expiring", G_CALLBACK (on_session_expiring), self);
+  show_session (self);
+}
 
-  fk_api_client_set_bearer (self->api, fk_session_get_token (session));
-  fk_store_set_data_key (self->store, fk_session_get_data_key (session));
-  fk_sync_engine_set_api (self->sync, self->api);
-  fk_sync_engine_refresh_pending (self->sync);
-  set_state (self, FK_CLIENT_STATE_UNLOCKED);
+static void
+on_session_kept (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Without it only an app restart needs a new login: say so, go on. */
+  if (!fk_secret_store_save_finish (result, &error))
+    g_warning ("Could not keep the session in the keyring: %s", error->message);
+}
+
+/* So that an app restart within the session needs no new login. */
+static void
+keep_session (FkClient *self)
+{
+  g_autofree char *json = fk_session_to_json (self->session);
+
+  fk_secret_store_save_async (self->data_dir, FK_SECRET_SESSION, json, NULL, on_session_kept, NULL);
+  fk_crypto_wipe (json, strlen (json));
 }
 
 static void
@@ -317,6 +366,9 @@ on_store_wiped (GObject      *object,
 static void
 wipe_device (FkClient *self)
 {
+  if (self->state == FK_CLIENT_STATE_REVOKED)
+    return;
+
   g_info ("Device revoked: wiping");
   end_session (self);
   use_token (self, NULL);
@@ -358,7 +410,8 @@ handle_token_error (FkClient     *self,
     wipe_device (self);
   else if (g_error_matches (error, FK_ERROR, FK_ERROR_TOKEN_DISABLED) && self->token != NULL)
     disable_token (self);
-  else if (g_error_matches (error, FK_ERROR, FK_ERROR_SESSION_EXPIRED) && self->state == FK_CLIENT_STATE_UNLOCKED)
+  else if (g_error_matches (error, FK_ERROR, FK_ERROR_SESSION_EXPIRED) &&
+           (self->state == FK_CLIENT_STATE_UNLOCKED || self->state == FK_CLIENT_STATE_IDLE_LOCKED))
     {
       end_session (self);
       set_state (self, FK_CLIENT_STATE_LOCKED);
@@ -704,21 +757,6 @@ fk_client_enroll_finish (FkClient      *self,
 /* Log in ----------------------------------------------------------------- */
 
 static void
-on_session_saved (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  /* Without it only an app restart needs a new login: say so, go on. */
-  if (!fk_secret_store_save_finish (result, &error))
-    g_warning ("Could not keep the session in the keyring: %s", error->message);
-
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
 on_login_tips_loaded (GObject      *object,
                       GAsyncResult *result,
                       gpointer      user_data)
@@ -726,7 +764,6 @@ on_login_tips_loaded (GObject      *object,
   g_autoptr(GTask) task = user_data;
   FkClient *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
-  g_autofree char *json = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -740,9 +777,8 @@ on_login_tips_loaded (GObject      *object,
       return;
     }
 
-  json = fk_session_to_json (self->session);
-  fk_secret_store_save_async (self->data_dir, FK_SECRET_SESSION, json, NULL, on_session_saved, g_steal_pointer (&task));
-  fk_crypto_wipe (json, strlen (json));
+  keep_session (self);
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -752,6 +788,7 @@ on_logged_in (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   FkClient *self = g_task_get_source_object (task);
+  OpData *data = g_task_get_task_data (task);
   g_autoptr(JsonNode) reply = NULL;
   g_autoptr(JsonObject) problem = NULL;
   g_autoptr(GError) error = NULL;
@@ -800,9 +837,27 @@ on_logged_in (GObject      *object,
   session = fk_session_new (session_token, data_key, expires_in);
   set_attempts_left (self, FK_MAX_FAILED_PINS);
   start_session (self, session);
+  self->unlock_salt = g_bytes_ref (data->challenge);
+  self->unlock_verifier = g_steal_pointer (&data->verifier);
 
   load_task = g_task_new (self, g_task_get_cancellable (task), on_login_tips_loaded, g_object_ref (task));
   load_tips (self, load_task);
+}
+
+/* What an idle unlock compares with: a hash of the unwrapped key, salted
+ * per session.  It lives in this process's memory only. */
+static GBytes *
+unlock_verifier_new (GBytes       *salt,
+                     const guint8  scalar[FK_EC_SCALAR_BYTES])
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize length = sizeof digest;
+
+  g_checksum_update (checksum, g_bytes_get_data (salt, NULL), g_bytes_get_size (salt));
+  g_checksum_update (checksum, scalar, FK_EC_SCALAR_BYTES);
+  g_checksum_get_digest (checksum, digest, &length);
+  return g_bytes_new (digest, length);
 }
 
 static void
@@ -818,7 +873,10 @@ sign_in_thread (GTask        *task,
 
   /* Succeeds for any PIN: whether it was right, only the server can tell. */
   if (fk_token_unwrap (data->token, data->pin, scalar, &error))
-    data->signature = fk_crypto_sign (scalar, message, &error);
+    {
+      data->signature = fk_crypto_sign (scalar, message, &error);
+      data->verifier = unlock_verifier_new (data->challenge, scalar);
+    }
   fk_crypto_wipe (scalar, sizeof scalar);
 
   if (data->signature == NULL)
@@ -895,6 +953,120 @@ on_challenge_ready (GObject      *object,
   run_in_thread (task, sign_in_thread, on_signed);
 }
 
+static void
+unwrap_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  OpData *data = task_data;
+  guint8 scalar[FK_EC_SCALAR_BYTES];
+  GError *error = NULL;
+
+  if (!fk_token_unwrap (data->token, data->pin, scalar, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  data->verifier = unlock_verifier_new (data->challenge, scalar);
+  fk_crypto_wipe (scalar, sizeof scalar);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_unwrapped (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  OpData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  int left;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The session ended or was unlocked while the KDF ran. */
+  if (self->state != FK_CLIENT_STATE_IDLE_LOCKED || self->session == NULL)
+    {
+      return_fk_error (task, FK_ERROR_SESSION_EXPIRED);
+      return;
+    }
+
+  if (g_bytes_equal (data->verifier, self->unlock_verifier))
+    {
+      g_autoptr(GTask) load_task = g_task_new (self, g_task_get_cancellable (task),
+                                               on_login_tips_loaded, g_object_ref (task));
+
+      self->unlock_failures = 0;
+      set_attempts_left (self, FK_MAX_FAILED_PINS);
+      show_session (self);
+      load_tips (self, load_task);
+      return;
+    }
+
+  self->unlock_failures++;
+  left = FK_MAX_FAILED_PINS - (int) self->unlock_failures;
+  if (left <= 0)
+    {
+      /* Guessing stops here: the next try must convince the server. */
+      end_session (self);
+      set_attempts_left (self, -1);
+      set_state (self, FK_CLIENT_STATE_LOCKED);
+      return_fk_error (task, FK_ERROR_SESSION_EXPIRED);
+      return;
+    }
+
+  set_attempts_left (self, left);
+  g_task_return_new_error (task, FK_ERROR, FK_ERROR_WRONG_PIN,
+                           g_dngettext (GETTEXT_PACKAGE,
+                                        "Wrong PIN. %d attempt left.",
+                                        "Wrong PIN. %d attempts left.", left),
+                           left);
+}
+
+static void
+unlock_locally (FkClient   *self,
+                GTask      *task,
+                const char *pin)
+{
+  OpData *data = g_new0 (OpData, 1);
+
+  data->pin = g_strdup (pin);
+  data->token = g_object_ref (self->token);
+  data->challenge = g_bytes_ref (self->unlock_salt);
+  g_task_set_task_data (task, data, (GDestroyNotify) op_data_free);
+  run_in_thread (task, unwrap_in_thread, on_unwrapped);
+}
+
+void
+fk_client_lock (FkClient *self)
+{
+  g_return_if_fail (FK_IS_CLIENT (self));
+
+  if (self->state != FK_CLIENT_STATE_UNLOCKED)
+    return;
+
+  /* Without a verifier (restored after a restart) only the server can
+   * unlock: end the session rather than leave it open. */
+  if (self->unlock_verifier == NULL)
+    {
+      end_session (self);
+      set_state (self, FK_CLIENT_STATE_LOCKED);
+      return;
+    }
+
+  /* A restart must not skip the lock: only the server can unlock then. */
+  hide_session (self);
+  fk_secret_store_clear_async (self->data_dir, FK_SECRET_SESSION, NULL, on_secret_cleared, NULL);
+  set_state (self, FK_CLIENT_STATE_IDLE_LOCKED);
+}
+
 void
 fk_client_login_async (FkClient            *self,
                        const char          *pin,
@@ -915,6 +1087,9 @@ fk_client_login_async (FkClient            *self,
 
   switch (self->state)
     {
+    case FK_CLIENT_STATE_IDLE_LOCKED:
+      unlock_locally (self, task, pin);
+      return;
     case FK_CLIENT_STATE_LOCKED:
     case FK_CLIENT_STATE_UNLOCKED:
       break;
@@ -988,7 +1163,7 @@ fk_client_logout_async (FkClient            *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, fk_client_logout_async);
 
-  if (self->state != FK_CLIENT_STATE_UNLOCKED)
+  if (self->state != FK_CLIENT_STATE_UNLOCKED && self->state != FK_CLIENT_STATE_IDLE_LOCKED)
     {
       g_task_return_boolean (task, TRUE);
       return;
@@ -1142,6 +1317,27 @@ fk_client_sync_async (FkClient            *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, fk_client_sync_async);
+
+  /* Say why nothing can be sent, not just that the session is gone. */
+  switch (self->state)
+    {
+    case FK_CLIENT_STATE_REVOKED:
+      return_fk_error (task, FK_ERROR_DEVICE_REVOKED);
+      return;
+    case FK_CLIENT_STATE_DISABLED:
+      return_fk_error (task, FK_ERROR_TOKEN_DISABLED);
+      return;
+    case FK_CLIENT_STATE_NOT_ENROLLED:
+      return_fk_error (task, FK_ERROR_NOT_ENROLLED);
+      return;
+    case FK_CLIENT_STATE_LOADING:
+    case FK_CLIENT_STATE_LOCKED:
+    case FK_CLIENT_STATE_UNLOCKED:
+    case FK_CLIENT_STATE_IDLE_LOCKED:
+    default:
+      break;
+    }
+
   fk_sync_engine_run_async (self->sync, cancellable, on_sync_ready, g_steal_pointer (&task));
 }
 
@@ -1149,6 +1345,61 @@ gboolean
 fk_client_sync_finish (FkClient      *self,
                        GAsyncResult  *result,
                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_keyring_flushed (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!fk_secret_store_flush_finish (result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_store_flushed (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!fk_store_flush_finish (FK_STORE (object), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  fk_secret_store_flush_async (g_task_get_cancellable (task), on_keyring_flushed, g_object_ref (task));
+}
+
+void
+fk_client_flush_async (FkClient            *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (FK_IS_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fk_client_flush_async);
+  fk_store_flush_async (self->store, cancellable, on_store_flushed, g_steal_pointer (&task));
+}
+
+gboolean
+fk_client_flush_finish (FkClient      *self,
+                        GAsyncResult  *result,
+                        GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
@@ -1206,6 +1457,8 @@ fk_client_finalize (GObject *object)
 
   g_clear_object (&self->tips);
   g_clear_pointer (&self->tips_by_uuid, g_hash_table_unref);
+  g_clear_pointer (&self->unlock_verifier, fk_secure_bytes_unref);
+  g_clear_pointer (&self->unlock_salt, g_bytes_unref);
   g_free (self->data_dir);
 
   G_OBJECT_CLASS (fk_client_parent_class)->finalize (object);
@@ -1223,7 +1476,7 @@ fk_client_class_init (FkClientClass *klass)
   /* An int holding FkClientState: the enum gets a GType when the UI needs one. */
   properties[PROP_STATE] =
     g_param_spec_int ("state", NULL, NULL,
-                      FK_CLIENT_STATE_LOADING, FK_CLIENT_STATE_REVOKED, FK_CLIENT_STATE_LOADING,
+                      FK_CLIENT_STATE_LOADING, FK_CLIENT_STATE_IDLE_LOCKED, FK_CLIENT_STATE_LOADING,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_ATTEMPTS_LEFT] =
     g_param_spec_int ("attempts-left", NULL, NULL, -1, G_MAXINT, -1,
@@ -1277,6 +1530,13 @@ fk_client_get_server_url (FkClient *self)
 {
   g_return_val_if_fail (FK_IS_CLIENT (self), NULL);
   return self->token ? fk_token_get_server_url (self->token) : NULL;
+}
+
+const char *
+fk_client_get_device_id (FkClient *self)
+{
+  g_return_val_if_fail (FK_IS_CLIENT (self), NULL);
+  return self->token ? fk_token_get_device_id (self->token) : NULL;
 }
 
 const char *

@@ -23,6 +23,7 @@ typedef enum {
   FK_CLIENT_STATE_UNLOCKED,      /* a session is running */
   FK_CLIENT_STATE_DISABLED,      /* too many wrong PINs: new activation code */
   FK_CLIENT_STATE_REVOKED,       /* wiped by the server */
+  FK_CLIENT_STATE_IDLE_LOCKED,   /* session runs on, PIN unlocks it offline */
 } FkClientState;
 
 #define FK_TYPE_CLIENT (fk_client_get_type ())
@@ -42,6 +43,7 @@ gboolean        fk_client_load_finish            (FkClient             *self,
 FkClientState   fk_client_get_state              (FkClient             *self);
 const char     *fk_client_get_server_url         (FkClient             *self);
 const char     *fk_client_get_officer_id         (FkClient             *self);
+const char     *fk_client_get_device_id          (FkClient             *self);
 /* Wrong PINs the server still allows, as it last reported; -1 if unknown. */
 int             fk_client_get_attempts_left      (FkClient             *self);
 /* Seconds left of the session (counted on CLOCK_BOOTTIME); 0 when locked. */
@@ -63,6 +65,7 @@ gboolean        fk_client_enroll_finish          (FkClient             *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
 
+/* Logs in at the server; while idle-locked, unlocks locally instead. */
 void            fk_client_login_async            (FkClient             *self,
                                                   const char           *pin,
                                                   GCancellable         *cancellable,
@@ -71,6 +74,12 @@ void            fk_client_login_async            (FkClient             *self,
 gboolean        fk_client_login_finish           (FkClient             *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
+
+/* Idle lock: records and the session's keys leave the UI's reach at once;
+ * the session runs on, and fk_client_login_async() with the PIN unlocks it
+ * again without the server (offline too).  After FK_MAX_FAILED_PINS wrong
+ * PINs the session ends and the next login goes to the server. */
+void            fk_client_lock                   (FkClient             *self);
 
 /* Ends the session here and on the server (best effort); records stay. */
 void            fk_client_logout_async           (FkClient             *self,
@@ -98,6 +107,16 @@ void            fk_client_sync_async             (FkClient             *self,
                                                   GAsyncReadyCallback   callback,
                                                   gpointer              user_data);
 gboolean        fk_client_sync_finish            (FkClient             *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+
+/* Completes when the disk and the keyring hold every change made so far
+ * (a session kept, a token disabled, a wipe): call it before exiting. */
+void            fk_client_flush_async            (FkClient             *self,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean        fk_client_flush_finish           (FkClient             *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
 

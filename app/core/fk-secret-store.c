@@ -32,6 +32,36 @@ kind_to_string (FkSecretKind kind)
   return kind == FK_SECRET_TOKEN ? "token" : "session";
 }
 
+typedef enum {
+  OP_SAVE,
+  OP_LOAD,
+  OP_CLEAR,
+  OP_FLUSH,
+} OpKind;
+
+typedef struct {
+  OpKind        kind;
+  char         *scope;
+  FkSecretKind  secret_kind;
+  char         *secret;
+} Op;
+
+/* One keyring operation at a time, in the order asked: a clear is a search
+ * then a delete, and a save issued between the two would be deleted.
+ * Used from the main thread only, like everything in FkClient. */
+static GQueue pending = G_QUEUE_INIT;
+static gboolean busy;
+
+static void run_next (void);
+
+static void
+op_free (Op *op)
+{
+  g_free (op->scope);
+  fk_secret_free (op->secret);
+  g_free (op);
+}
+
 static void
 propagate_keyring_error (GTask  *task,
                          GError *error)
@@ -51,17 +81,129 @@ propagate_keyring_error (GTask  *task,
 }
 
 static void
+op_done (GTask *task)
+{
+  g_object_unref (task);
+  busy = FALSE;
+  run_next ();
+}
+
+static void
 on_store_ready (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  GTask *task = user_data;
   GError *error = NULL;
 
   if (!secret_password_store_finish (result, &error))
     propagate_keyring_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
+  op_done (task);
+}
+
+static void
+on_lookup_ready (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+  char *secret;
+
+  secret = secret_password_lookup_finish (result, &error);
+  if (error != NULL)
+    propagate_keyring_error (task, error);
+  else
+    g_task_return_pointer (task, secret, (GDestroyNotify) fk_secret_free);
+  op_done (task);
+}
+
+static void
+on_clear_ready (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  /* FALSE without error means there was nothing to clear: fine. */
+  secret_password_clear_finish (result, &error);
+  if (error != NULL)
+    propagate_keyring_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+  op_done (task);
+}
+
+static void
+run_next (void)
+{
+  GTask *task;
+  GCancellable *cancellable;
+  Op *op;
+
+  if (busy || (task = g_queue_pop_head (&pending)) == NULL)
+    return;
+
+  busy = TRUE;
+  op = g_task_get_task_data (task);
+  cancellable = g_task_get_cancellable (task);
+
+  switch (op->kind)
+    {
+    case OP_SAVE:
+      secret_password_store (get_schema (),
+                             op->secret_kind == FK_SECRET_TOKEN ? SECRET_COLLECTION_DEFAULT : SECRET_COLLECTION_SESSION,
+                             op->secret_kind == FK_SECRET_TOKEN ? "Fältkoll Mobile service ID" : "Fältkoll session",
+                             op->secret, cancellable, on_store_ready, task,
+                             "kind", kind_to_string (op->secret_kind),
+                             "scope", op->scope,
+                             NULL);
+      break;
+    case OP_LOAD:
+      secret_password_lookup (get_schema (), cancellable, on_lookup_ready, task,
+                              "kind", kind_to_string (op->secret_kind),
+                              "scope", op->scope,
+                              NULL);
+      break;
+    case OP_FLUSH:
+      g_task_return_boolean (task, TRUE);
+      op_done (task);
+      break;
+    case OP_CLEAR:
+    default:
+      secret_password_clear (get_schema (), cancellable, on_clear_ready, task,
+                             "kind", kind_to_string (op->secret_kind),
+                             "scope", op->scope,
+                             NULL);
+      break;
+    }
+}
+
+static void
+queue_op (OpKind               kind,
+          const char          *scope,
+          FkSecretKind         secret_kind,
+          const char          *secret,
+          GCancellable        *cancellable,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data,
+          gpointer             source_tag)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  Op *op = g_new0 (Op, 1);
+
+  op->kind = kind;
+  op->scope = g_strdup (scope);
+  op->secret_kind = secret_kind;
+  /* Held only until the keyring has it; wiped by fk_secret_free. */
+  op->secret = g_strdup (secret);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, op, (GDestroyNotify) op_free);
+  g_queue_push_tail (&pending, task);
+  run_next ();
 }
 
 void
@@ -72,16 +214,8 @@ fk_secret_store_save_async (const char          *scope,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, fk_secret_store_save_async);
-  secret_password_store (get_schema (),
-                         kind == FK_SECRET_TOKEN ? SECRET_COLLECTION_DEFAULT : SECRET_COLLECTION_SESSION,
-                         kind == FK_SECRET_TOKEN ? "Fältkoll Mobile service ID" : "Fältkoll session",
-                         secret, cancellable, on_store_ready, g_steal_pointer (&task),
-                         "kind", kind_to_string (kind),
-                         "scope", scope,
-                         NULL);
+  g_return_if_fail (scope != NULL && secret != NULL);
+  queue_op (OP_SAVE, scope, kind, secret, cancellable, callback, user_data, fk_secret_store_save_async);
 }
 
 gboolean
@@ -91,22 +225,6 @@ fk_secret_store_save_finish (GAsyncResult  *result,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static void
-on_lookup_ready (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  char *secret;
-
-  secret = secret_password_lookup_finish (result, &error);
-  if (error != NULL)
-    propagate_keyring_error (task, error);
-  else
-    g_task_return_pointer (task, secret, (GDestroyNotify) fk_secret_free);
-}
-
 void
 fk_secret_store_load_async (const char          *scope,
                             FkSecretKind         kind,
@@ -114,13 +232,8 @@ fk_secret_store_load_async (const char          *scope,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, fk_secret_store_load_async);
-  secret_password_lookup (get_schema (), cancellable, on_lookup_ready, g_steal_pointer (&task),
-                          "kind", kind_to_string (kind),
-                         "scope", scope,
-                          NULL);
+  g_return_if_fail (scope != NULL);
+  queue_op (OP_LOAD, scope, kind, NULL, cancellable, callback, user_data, fk_secret_store_load_async);
 }
 
 char *
@@ -130,22 +243,6 @@ fk_secret_store_load_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-on_clear_ready (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  /* FALSE without error means there was nothing to clear: fine. */
-  secret_password_clear_finish (result, &error);
-  if (error != NULL)
-    propagate_keyring_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 void
 fk_secret_store_clear_async (const char          *scope,
                              FkSecretKind         kind,
@@ -153,17 +250,27 @@ fk_secret_store_clear_async (const char          *scope,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, fk_secret_store_clear_async);
-  secret_password_clear (get_schema (), cancellable, on_clear_ready, g_steal_pointer (&task),
-                         "kind", kind_to_string (kind),
-                         "scope", scope,
-                         NULL);
+  g_return_if_fail (scope != NULL);
+  queue_op (OP_CLEAR, scope, kind, NULL, cancellable, callback, user_data, fk_secret_store_clear_async);
 }
 
 gboolean
 fk_secret_store_clear_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+fk_secret_store_flush_async (GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  queue_op (OP_FLUSH, NULL, FK_SECRET_TOKEN, NULL, cancellable, callback, user_data, fk_secret_store_flush_async);
+}
+
+gboolean
+fk_secret_store_flush_finish (GAsyncResult  *result,
                               GError       **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);

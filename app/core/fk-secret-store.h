@@ -43,6 +43,13 @@ void      fk_secret_store_clear_async   (const char           *scope,
 gboolean  fk_secret_store_clear_finish  (GAsyncResult         *result,
                                          GError              **error);
 
+/* Completes when every operation asked for before it has. */
+void      fk_secret_store_flush_async   (GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+gboolean  fk_secret_store_flush_finish  (GAsyncResult         *result,
+                                         GError              **error);
+
 /* Wipes before freeing. */
 void      fk_secret_free                (char                 *secret);
 

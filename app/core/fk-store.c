@@ -525,6 +525,13 @@ job_wipe (FkStore *self,
   g_task_return_boolean (task, TRUE);
 }
 
+static void
+job_flush (FkStore *self,
+           GTask   *task)
+{
+  g_task_return_boolean (task, TRUE);
+}
+
 /* Pushed by finalize to end the worker. */
 static char stop_worker;
 
@@ -567,7 +574,7 @@ worker_main (gpointer user_data)
 
       if (g_task_return_error_if_cancelled (task))
         ;
-      else if (self->db == NULL && func != job_open && func != job_wipe)
+      else if (self->db == NULL && func != job_open && func != job_wipe && func != job_flush)
         return_storage_error (task, NULL, "store not open");
       else
         func (self, task);
@@ -800,6 +807,27 @@ gboolean
 fk_store_wipe_finish (FkStore       *self,
                       GAsyncResult  *result,
                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+fk_store_flush_async (FkStore             *self,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, fk_store_flush_async);
+  push_job (self, task, job_flush, NULL);
+}
+
+gboolean
+fk_store_flush_finish (FkStore       *self,
+                       GAsyncResult  *result,
+                       GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);

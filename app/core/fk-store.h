@@ -108,6 +108,15 @@ gboolean    fk_store_wipe_finish           (FkStore              *self,
                                             GAsyncResult         *result,
                                             GError              **error);
 
+/* Completes when every job queued before it has. */
+void        fk_store_flush_async           (FkStore              *self,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+gboolean    fk_store_flush_finish          (FkStore              *self,
+                                            GAsyncResult         *result,
+                                            GError              **error);
+
 void        fk_store_count_pending_async   (FkStore              *self,
                                             GCancellable         *cancellable,
                                             GAsyncReadyCallback   callback,

@@ -34,6 +34,7 @@ struct _FkSyncEngine
   GPtrArray    *batch;         /* FkStoreRecord in flight */
   GPtrArray    *results;       /* FkStoreResult being committed */
 
+  gboolean      run_again;     /* asked for while a run was under way */
   guint         failures;      /* consecutive, for the backoff */
   guint         retry_after;   /* seconds the server asked for, 0 if none */
   guint         retry_source;
@@ -138,8 +139,20 @@ static void
 finish_run (FkSyncEngine *self,
             GError       *error)
 {
-  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->waiters);
+  g_autoptr(GPtrArray) waiters = NULL;
 
+  /* A record saved after this run read an empty outbox is not in it: the
+   * callers who asked meanwhile get a run of their own. */
+  if (error == NULL && self->run_again)
+    {
+      self->run_again = FALSE;
+      g_clear_object (&self->cancellable);
+      start_run (self);
+      return;
+    }
+
+  self->run_again = FALSE;
+  waiters = g_steal_pointer (&self->waiters);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->batch, g_ptr_array_unref);
   g_clear_pointer (&self->results, g_ptr_array_unref);
@@ -467,7 +480,10 @@ fk_sync_engine_run_async (FkSyncEngine        *self,
   running = self->cancellable != NULL;
   g_ptr_array_add (self->waiters, g_steal_pointer (&task));
   if (running)
-    return;
+    {
+      self->run_again = TRUE;
+      return;
+    }
 
   /* Asked for now: the officer's "Sync now" beats the backoff. */
   self->failures = 0;

@@ -1,0 +1,487 @@
+/* test-token-lifecycle.c: Mobilt TjänsteID against the real server
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Brute force, disable and re-activation with records kept; revocation with
+ * remote wipe; the session's expiry, restart and idle lock.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "fk-client.h"
+#include "fk-error.h"
+#include "fk-test-server.h"
+
+#define OFFICER "officer-test-31"
+#define PIN     "583016"
+#define WRONG   "583017"
+
+typedef struct {
+  char         *root;
+  char         *data_dir;
+  FkTestServer *server;
+  FkClient     *client;
+} Fixture;
+
+static void
+on_ready (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return *result;
+}
+
+static void
+spin (guint milliseconds)
+{
+  gint64 until = g_get_monotonic_time () + milliseconds * 1000;
+
+  while (g_get_monotonic_time () < until)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+}
+
+static FkClient *
+load_client (const char *data_dir)
+{
+  g_autoptr(FkClient) client = fk_client_new (data_dir);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fk_client_load_async (client, NULL, on_ready, &result);
+  g_assert_true (fk_client_load_finish (client, wait_for (&result), &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&client);
+}
+
+static void
+reload (Fixture *fixture)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  /* As a process would before it exits. */
+  fk_client_flush_async (fixture->client, NULL, on_ready, &result);
+  g_assert_true (fk_client_flush_finish (fixture->client, wait_for (&result), NULL));
+  g_clear_object (&fixture->client);
+  fixture->client = load_client (fixture->data_dir);
+}
+
+static gboolean
+enroll (Fixture  *fixture,
+        GError  **error)
+{
+  g_autofree char *code = fk_test_server_issue_code (fixture->server, OFFICER);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  fk_client_enroll_async (fixture->client, fixture->server->url, fixture->server->pin, code, PIN,
+                          NULL, on_ready, &result);
+  return fk_client_enroll_finish (fixture->client, wait_for (&result), error);
+}
+
+static gboolean
+login (Fixture     *fixture,
+       const char  *pin,
+       GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  fk_client_login_async (fixture->client, pin, NULL, on_ready, &result);
+  return fk_client_login_finish (fixture->client, wait_for (&result), error);
+}
+
+static gboolean
+sync_now (Fixture  *fixture,
+          GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  fk_client_sync_async (fixture->client, NULL, on_ready, &result);
+  return fk_client_sync_finish (fixture->client, wait_for (&result), error);
+}
+
+static char *
+save_tip (Fixture  *fixture,
+          GError  **error)
+{
+  g_autoptr(FkHotelTip) tip = fk_hotel_tip_new ();
+  g_autoptr(GDateTime) received = g_date_time_new_now_utc ();
+  g_autoptr(GAsyncResult) result = NULL;
+
+  fk_hotel_tip_set_hotel_name (tip, "Hotell Uppdiktat");
+  fk_hotel_tip_set_municipality (tip, "Exempelby");
+  fk_hotel_tip_set_received_at (tip, received);
+  fk_hotel_tip_set_description (tip, "Många korta besök till samma rum under kvällen.");
+  fk_client_save_tip_async (fixture->client, tip, TRUE, NULL, on_ready, &result);
+  if (!fk_client_save_tip_finish (fixture->client, wait_for (&result), error))
+    return NULL;
+
+  return g_strdup (fk_hotel_tip_get_uuid (tip));
+}
+
+static void
+start (Fixture            *fixture,
+       const char * const *server_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *state_dir = NULL;
+
+  fixture->root = g_dir_make_tmp ("fk-token-XXXXXX", &error);
+  g_assert_no_error (error);
+  state_dir = g_build_filename (fixture->root, "server", NULL);
+  fixture->data_dir = g_build_filename (fixture->root, "device", NULL);
+  fixture->server = fk_test_server_new (state_dir);
+  fk_test_server_start (fixture->server, server_args);
+  fixture->client = load_client (fixture->data_dir);
+
+  g_assert_true (enroll (fixture, &error));
+  g_assert_no_error (error);
+  g_assert_true (login (fixture, PIN, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  start (fixture, data);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_clear_object (&fixture->client);
+  g_clear_pointer (&fixture->server, fk_test_server_free);
+  g_assert_cmpint (fk_test_run (NULL, NULL, NULL, "rm", "-rf", fixture->root, NULL), ==, 0);
+  g_free (fixture->root);
+  g_free (fixture->data_dir);
+}
+
+static void
+logout (Fixture *fixture)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  fk_client_logout_async (fixture->client, NULL, on_ready, &result);
+  g_assert_true (fk_client_logout_finish (fixture->client, wait_for (&result), NULL));
+}
+
+static void
+admin_revoke (Fixture *fixture)
+{
+  g_autofree char *server = fk_test_build_path ("server/faltkoll-server");
+
+  g_assert_cmpint (fk_test_run (NULL, NULL, NULL, server, "admin", "revoke",
+                                "--device", fk_client_get_device_id (fixture->client),
+                                "--state-dir", fixture->server->state_dir, NULL), ==, 0);
+}
+
+/* Five wrong PINs disable the token; records not yet sent survive, and a
+ * new activation on the same device reads and sends them. */
+static void
+test_brute_force_then_reactivate (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+
+  fk_test_server_stop (fixture->server);
+  for (guint i = 0; i < 3; i++)
+    {
+      char *uuid = save_tip (fixture, &error);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (uuids, uuid);
+    }
+  fk_test_server_start (fixture->server, NULL);
+  logout (fixture);
+
+  for (int left = 4; left >= 1; left--)
+    {
+      g_autofree char *expected = g_strdup_printf ("Wrong PIN. %d attempt%s left.", left, left == 1 ? "" : "s");
+
+      g_assert_false (login (fixture, WRONG, &error));
+      g_assert_error (error, FK_ERROR, FK_ERROR_WRONG_PIN);
+      g_assert_cmpstr (error->message, ==, expected);
+      g_assert_cmpint (fk_client_get_attempts_left (fixture->client), ==, left);
+      g_clear_error (&error);
+    }
+
+  g_assert_false (login (fixture, WRONG, &error));
+  g_assert_error (error, FK_ERROR, FK_ERROR_TOKEN_DISABLED);
+  g_clear_error (&error);
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_DISABLED);
+
+  /* The right PIN no longer helps, here or after a restart. */
+  reload (fixture);
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_DISABLED);
+  g_assert_false (login (fixture, PIN, &error));
+  g_assert_error (error, FK_ERROR, FK_ERROR_TOKEN_DISABLED);
+  g_clear_error (&error);
+  g_assert_cmpint (fk_test_server_count_records (fixture->server, NULL), ==, 0);
+
+  g_assert_true (enroll (fixture, &error));
+  g_assert_no_error (error);
+  g_assert_true (login (fixture, PIN, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (fk_client_get_tips (fixture->client)), ==, 3);
+  g_assert_true (sync_now (fixture, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < uuids->len; i++)
+    g_assert_cmpint (fk_test_server_count_records (fixture->server, g_ptr_array_index (uuids, i)), ==, 1);
+}
+
+static void
+assert_wiped (Fixture *fixture)
+{
+  g_autofree char *store = g_build_filename (fixture->data_dir, "records.db", NULL);
+
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_REVOKED);
+  g_assert_cmpuint (g_list_model_get_n_items (fk_client_get_tips (fixture->client)), ==, 0);
+  reload (fixture);
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_NOT_ENROLLED);
+  /* Reloading opens a fresh, empty store: nothing of the old one is left. */
+  g_assert_cmpuint (g_list_model_get_n_items (fk_client_get_tips (fixture->client)), ==, 0);
+  g_assert_true (g_file_test (store, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_revoke_while_logged_in (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sent = save_tip (fixture, &error);
+  g_autofree char *unsent = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (sync_now (fixture, NULL));
+  g_assert_cmpint (fk_test_server_count_records (fixture->server, sent), ==, 1);
+
+  admin_revoke (fixture);
+  unsent = save_tip (fixture, &error);
+  g_assert_no_error (error);
+  spin (200);
+  g_assert_false (sync_now (fixture, &error));
+  g_assert_error (error, FK_ERROR, FK_ERROR_DEVICE_REVOKED);
+
+  assert_wiped (fixture);
+  /* The server keeps what it had. */
+  g_assert_cmpint (fk_test_server_count_records (fixture->server, sent), ==, 1);
+}
+
+static void
+test_revoke_while_offline (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+
+  fk_test_server_stop (fixture->server);
+  admin_revoke (fixture);
+  uuid = save_tip (fixture, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_UNLOCKED);
+
+  fk_test_server_start (fixture->server, NULL);
+  g_assert_false (sync_now (fixture, &error));
+  g_assert_error (error, FK_ERROR, FK_ERROR_DEVICE_REVOKED);
+  assert_wiped (fixture);
+  g_assert_cmpint (fk_test_server_count_records (fixture->server, uuid), ==, 0);
+}
+
+static void
+test_revoke_at_next_login (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  logout (fixture);
+  admin_revoke (fixture);
+  g_assert_false (login (fixture, PIN, &error));
+  g_assert_error (error, FK_ERROR, FK_ERROR_DEVICE_REVOKED);
+  assert_wiped (fixture);
+}
+
+static void
+test_restart_within_session (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = save_tip (fixture, &error);
+
+  g_assert_no_error (error);
+  reload (fixture);
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_UNLOCKED);
+  g_assert_cmpint (fk_client_get_session_remaining (fixture->client), >, 9 * 3600);
+  g_assert_cmpuint (g_list_model_get_n_items (fk_client_get_tips (fixture->client)), ==, 1);
+}
+
+static void
+test_idle_lock_and_unlock (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = save_tip (fixture, &error);
+
+  g_assert_no_error (error);
+  fk_test_server_stop (fixture->server);
+
+  fk_client_lock (fixture->client);
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_IDLE_LOCKED);
+  g_assert_cmpuint (g_list_model_get_n_items (fk_client_get_tips (fixture->client)), ==, 0);
+  g_assert_null (save_tip (fixture, &error));
+  g_assert_error (error, FK_ERROR, FK_ERROR_SESSION_EXPIRED);
+  g_clear_error (&error);
+
+  /* Offline: the server is down, and the PIN still opens the session. */
+  g_assert_false (login (fixture, WRONG, &error));
+  g_assert_error (error, FK_ERROR, FK_ERROR_WRONG_PIN);
+  g_assert_cmpint (fk_client_get_attempts_left (fixture->client), ==, 4);
+  g_clear_error (&error);
+  g_assert_true (login (fixture, PIN, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_UNLOCKED);
+  g_assert_cmpuint (g_list_model_get_n_items (fk_client_get_tips (fixture->client)), ==, 1);
+
+  /* A restart while locked must not skip the lock. */
+  fk_client_lock (fixture->client);
+  reload (fixture);
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_LOCKED);
+}
+
+static void
+test_idle_unlock_guesses_end_session (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fk_client_lock (fixture->client);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_assert_false (login (fixture, WRONG, &error));
+      g_assert_error (error, FK_ERROR, FK_ERROR_WRONG_PIN);
+      g_clear_error (&error);
+    }
+  g_assert_false (login (fixture, WRONG, &error));
+  g_assert_error (error, FK_ERROR, FK_ERROR_SESSION_EXPIRED);
+  g_clear_error (&error);
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_LOCKED);
+
+  /* The server decides from here, and it still knows the right PIN. */
+  g_assert_true (login (fixture, PIN, &error));
+  g_assert_no_error (error);
+}
+
+static const char * const short_session[] = { "--session-seconds", "2", NULL };
+
+static void
+on_state_changed (FkClient   *client,
+                  GParamSpec *pspec,
+                  guint      *changes)
+{
+  (*changes)++;
+}
+
+static void
+test_session_expires (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint changes = 0;
+
+  g_assert_cmpint (fk_client_get_session_remaining (fixture->client), <=, 2);
+  g_signal_connect (fixture->client, "notify::state", G_CALLBACK (on_state_changed), &changes);
+  spin (2600);
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_LOCKED);
+  g_assert_cmpuint (g_list_model_get_n_items (fk_client_get_tips (fixture->client)), ==, 0);
+  g_assert_null (save_tip (fixture, &error));
+  g_assert_error (error, FK_ERROR, FK_ERROR_SESSION_EXPIRED);
+  g_clear_error (&error);
+
+  /* Nothing of the session survives a restart either. */
+  reload (fixture);
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_LOCKED);
+  g_assert_true (login (fixture, PIN, &error));
+  g_assert_no_error (error);
+}
+
+static const char * const slow_short_session[] = { "--session-seconds", "3", "--latency-ms", "700", NULL };
+
+/* The session ends in the middle of a sync: it stops cleanly, and after the
+ * next login the rest goes, each record once. */
+static void
+test_session_expires_during_sync (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+
+  fk_test_server_stop (fixture->server);
+  for (guint i = 0; i < 600; i++)
+    {
+      char *uuid = save_tip (fixture, &error);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (uuids, uuid);
+    }
+  fk_test_server_start (fixture->server, slow_short_session);
+
+  /* Logged in again just now (the saves took a while): 3 s for 6 batches of 0.7 s. */
+  logout (fixture);
+  g_assert_true (login (fixture, PIN, &error));
+  g_assert_no_error (error);
+  g_assert_false (sync_now (fixture, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  spin (3200);
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_LOCKED);
+  g_assert_cmpint (fk_test_server_count_records (fixture->server, NULL), <, uuids->len);
+
+  /* Each later session sends what it can; none loses or repeats anything. */
+  for (guint round = 0; fk_test_server_count_records (fixture->server, NULL) < uuids->len; round++)
+    {
+      g_assert_cmpuint (round, <, 6);
+      g_assert_true (login (fixture, PIN, &error));
+      g_assert_no_error (error);
+      sync_now (fixture, NULL);
+      spin (3200);
+    }
+  for (guint i = 0; i < uuids->len; i++)
+    g_assert_cmpint (fk_test_server_count_records (fixture->server, g_ptr_array_index (uuids, i)), ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, args, func) g_test_add (path, Fixture, args, fixture_setup, func, fixture_teardown)
+  ADD ("/token/brute-force-then-reactivate", NULL, test_brute_force_then_reactivate);
+  ADD ("/token/revoke-while-logged-in", NULL, test_revoke_while_logged_in);
+  ADD ("/token/revoke-while-offline", NULL, test_revoke_while_offline);
+  ADD ("/token/revoke-at-next-login", NULL, test_revoke_at_next_login);
+  ADD ("/session/restart-within-session", NULL, test_restart_within_session);
+  ADD ("/session/idle-lock-and-unlock", NULL, test_idle_lock_and_unlock);
+  ADD ("/session/idle-unlock-guesses-end-session", NULL, test_idle_unlock_guesses_end_session);
+  ADD ("/session/expires", short_session, test_session_expires);
+  ADD ("/session/expires-during-sync", slow_short_session, test_session_expires_during_sync);
+#undef ADD
+
+  return g_test_run ();
+}
