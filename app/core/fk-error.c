@@ -102,6 +102,8 @@ fk_error_code_to_message (FkErrorCode code)
       return _("The keyring could not be used. Unlock your keyring and try again.");
     case FK_ERROR_STORAGE:
       return _("Your work could not be saved on this device. Free some space and try again.");
+    case FK_ERROR_FINGERPRINT_NO_MATCH:
+      return _("The fingerprint did not match. Try again or use your PIN.");
     case FK_ERROR_FAILED:
     default:
       return _("Something went wrong. Try again.");

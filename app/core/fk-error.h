@@ -35,6 +35,7 @@ typedef enum {
   FK_ERROR_INVALID_RECORD,
   FK_ERROR_KEYRING,
   FK_ERROR_STORAGE,
+  FK_ERROR_FINGERPRINT_NO_MATCH,
 } FkErrorCode;
 
 GQuark       fk_error_quark              (void);

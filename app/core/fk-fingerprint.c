@@ -69,6 +69,8 @@ is_no_device (const GError *error)
 static GError *
 error_from_dbus (const GError *error)
 {
+  g_autofree char *remote = NULL;
+
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_copy (error);
 
@@ -82,10 +84,14 @@ error_from_dbus (const GError *error)
     return officer_error (_("Fältkoll is not allowed to use the fingerprint reader. Use your PIN."));
   if (is_fprintd_error (error, "NoEnrolledPrints"))
     return officer_error (_("No fingerprint is enrolled for you on this phone. Use your PIN."));
-  if (error->domain == G_DBUS_ERROR || error->domain == G_IO_ERROR)
-    return officer_error (_("The fingerprint service could not be reached. Use your PIN."));
 
-  return officer_error (_("The fingerprint reader failed. Try again or use your PIN."));
+  /* Any other answer from fprintd means the reader had a problem; anything
+   * else means fprintd itself could not be asked. */
+  remote = g_dbus_error_get_remote_error (error);
+  if (remote != NULL && g_str_has_prefix (remote, FPRINTD_ERROR))
+    return officer_error (_("The fingerprint reader failed. Try again or use your PIN."));
+
+  return officer_error (_("The fingerprint service could not be reached. Use your PIN."));
 }
 
 /* fprintd's statuses share their endings between verify and enroll. */
@@ -483,7 +489,7 @@ arm_timeout (GTask *task)
   if (op->timeout_seconds == 0)
     return;
 
-  op->timeout_source = g_timeout_source_new_seconds (op->timeout_seconds);
+  op->timeout_source = g_timeout_source_new (MIN (op->timeout_seconds, G_MAXUINT / 1000) * 1000);
   g_source_set_callback (op->timeout_source, on_timeout, task, NULL);
   g_source_attach (op->timeout_source, g_task_get_context (task));
 }
@@ -515,7 +521,8 @@ on_verify_status (GTask      *task,
   else if (g_str_equal (status, "match"))
     op_stop (task, NULL);
   else if (g_str_equal (status, "no-match"))
-    op_stop (task, officer_error (_("The fingerprint did not match. Try again or use your PIN.")));
+    op_stop (task, g_error_new_literal (FK_ERROR, FK_ERROR_FINGERPRINT_NO_MATCH,
+                                        fk_error_code_to_message (FK_ERROR_FINGERPRINT_NO_MATCH)));
   else if (g_str_equal (status, "disconnected"))
     op_stop (task, officer_error (_("The fingerprint reader was disconnected. Reconnect it and try again, or use your PIN.")));
   else
@@ -542,8 +549,12 @@ on_enroll_status (GTask      *task,
     }
   else if (g_str_equal (status, "completed"))
     {
-      if (n_stages > 0)
-        g_signal_emit (self, signals[ENROLL_PROGRESS], 0, n_stages, n_stages);
+      /* fprintd reports the last stage only as completed. */
+      if (op->stages_done < n_stages)
+        {
+          op->stages_done = n_stages;
+          g_signal_emit (self, signals[ENROLL_PROGRESS], 0, n_stages, n_stages);
+        }
       op_stop (task, NULL);
     }
   else if (g_str_equal (status, "duplicate"))

@@ -34,7 +34,7 @@ gboolean       fk_fingerprint_probe_finish   (FkFingerprint        *self,
 /* TRUE only when fprintd reported verify-match for the current user with
  * any enrolled finger.  Emits ::scanning when the reader waits for a finger
  * and ::retry for a scan to repeat; gives up after @timeout_seconds without
- * a result (0: wait until cancelled). */
+ * a result, counted again after each retry (0: wait until cancelled). */
 void           fk_fingerprint_verify_async   (FkFingerprint        *self,
                                               guint                 timeout_seconds,
                                               GCancellable         *cancellable,
