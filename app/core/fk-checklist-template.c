@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fk-checklist-template.h"
+#include "fk-data-resources.h"
 #include "fk-error.h"
 
 #define DEFAULT_TEMPLATE_RESOURCE "/io/github/faltkoll/Faltkoll/data/checklists/national.json"
@@ -167,10 +168,13 @@ invalid:
 FkChecklistTemplate *
 fk_checklist_template_new_default (void)
 {
-  g_autoptr(GBytes) bytes = g_resources_lookup_data (DEFAULT_TEMPLATE_RESOURCE, 0, NULL);
+  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   FkChecklistTemplate *self;
+
+  /* Looked up by name, not left to a constructor, so a static link keeps it. */
+  bytes = g_resource_lookup_data (fk_data_get_resource (), DEFAULT_TEMPLATE_RESOURCE, 0, NULL);
 
   /* Shipped with the program and checked by its tests: failing here is a bug. */
   g_assert (bytes != NULL);

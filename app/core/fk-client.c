@@ -14,6 +14,7 @@
 #include "fk-client.h"
 #include "fk-crypto.h"
 #include "fk-error.h"
+#include "fk-event-checklist.h"
 #include "fk-protocol.h"
 #include "fk-secret-store.h"
 #include "fk-session.h"
@@ -37,6 +38,10 @@ struct _FkClient
 
   GListStore    *tips;
   GHashTable    *tips_by_uuid;   /* borrowed FkHotelTip */
+  GListStore    *checklists;
+  GHashTable    *checklists_by_uuid;   /* borrowed FkEventChecklist */
+  GListStore    *templates;      /* newest version of each, regional first */
+  GHashTable    *templates_by_key;     /* "id:version" → FkChecklistTemplate */
 
   /* In memory only: a persistent verifier would be an offline PIN oracle. */
   GBytes        *unlock_salt;
@@ -112,6 +117,9 @@ return_fk_error (GTask       *task,
   g_task_return_new_error (task, FK_ERROR, code, "%s", fk_error_code_to_message (code));
 }
 
+static void pull_changes (FkClient *self,
+                          GTask    *task);
+
 static void
 set_state (FkClient      *self,
            FkClientState  state)
@@ -144,13 +152,82 @@ use_token (FkClient *self,
     self->api = fk_api_client_new (fk_token_get_server_url (token), fk_token_get_server_pin (token));
 }
 
-/* Tips model ------------------------------------------------------------- */
+/* Records ---------------------------------------------------------------- */
 
+#define KIND_TEMPLATE "checklist-template"
+#define CHANGES_CURSOR "changes-cursor"
+
+/* Everything a session decrypted leaves the models together. */
 static void
 clear_tips (FkClient *self)
 {
   g_hash_table_remove_all (self->tips_by_uuid);
   g_list_store_remove_all (self->tips);
+  g_hash_table_remove_all (self->checklists_by_uuid);
+  g_list_store_remove_all (self->checklists);
+}
+
+static char *
+template_key (const char *id,
+              guint       version)
+{
+  return g_strdup_printf ("%s:%u", id, version);
+}
+
+static FkChecklistTemplate *
+find_template (FkClient   *self,
+               const char *id,
+               guint       version)
+{
+  g_autofree char *key = template_key (id, version);
+
+  return g_hash_table_lookup (self->templates_by_key, key);
+}
+
+/* Keeps every version for the checklists started on it; lists the newest
+ * of each template, regional ones before the national. */
+static void
+add_template (FkClient            *self,
+              FkChecklistTemplate *template_)
+{
+  const char *id = fk_checklist_template_get_id (template_);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->templates));
+  guint position = 0;
+
+  if (find_template (self, id, fk_checklist_template_get_version (template_)) != NULL)
+    return;
+
+  g_hash_table_insert (self->templates_by_key,
+                       template_key (id, fk_checklist_template_get_version (template_)),
+                       g_object_ref (template_));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FkChecklistTemplate) listed = g_list_model_get_item (G_LIST_MODEL (self->templates), i);
+
+      if (g_str_equal (fk_checklist_template_get_id (listed), id))
+        {
+          if (fk_checklist_template_get_version (listed) < fk_checklist_template_get_version (template_))
+            g_list_store_splice (self->templates, i, 1, (gpointer *) &template_, 1);
+          return;
+        }
+    }
+
+  if (fk_checklist_template_get_region (template_) == NULL)
+    position = n;
+  g_list_store_insert (self->templates, position, template_);
+}
+
+static void
+add_checklist (FkClient         *self,
+               FkEventChecklist *checklist,
+               gboolean          newest)
+{
+  g_hash_table_insert (self->checklists_by_uuid, (gpointer) fk_event_checklist_get_uuid (checklist), checklist);
+  if (newest)
+    g_list_store_insert (self->checklists, 0, checklist);
+  else
+    g_list_store_append (self->checklists, checklist);
 }
 
 static void
@@ -220,11 +297,124 @@ on_tips_loaded (GObject      *object,
 }
 
 static void
+on_checklists_loaded (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+
+  records = fk_store_load_finish (FK_STORE (object), result, &error);
+  if (records == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (self->state != FK_CLIENT_STATE_UNLOCKED)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  g_hash_table_remove_all (self->checklists_by_uuid);
+  g_list_store_remove_all (self->checklists);
+  for (guint i = 0; i < records->len; i++)
+    {
+      FkStoreRecord *record = g_ptr_array_index (records, i);
+      JsonNode *base = json_object_get_member (record->payload, "base");
+      JsonObject *base_object = base && JSON_NODE_HOLDS_OBJECT (base) ? json_node_get_object (base) : NULL;
+      g_autoptr(FkEventChecklist) checklist = NULL;
+
+      if (base_object != NULL)
+        checklist = fk_event_checklist_new_from_stored (record->uuid, record->payload,
+                                                        find_template (self,
+                                                                       json_object_get_string_member_with_default (base_object, "template_id", ""),
+                                                                       json_object_get_int_member_with_default (base_object, "template_version", 0)),
+                                                        NULL);
+      if (checklist == NULL)
+        {
+          g_warning ("Stored checklist %s is unreadable", record->uuid);
+          continue;
+        }
+
+      fk_event_checklist_set_state (checklist, record->state);
+      fk_event_checklist_set_failure (checklist, record->failure);
+      add_checklist (self, checklist, FALSE);
+    }
+
+  fk_store_load_async (self->store, FK_KIND_HOTEL_TIP, g_task_get_cancellable (task),
+                       on_tips_loaded, g_object_ref (task));
+}
+
+static void
+on_templates_loaded (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+
+  records = fk_store_load_finish (FK_STORE (object), result, &error);
+  if (records == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      FkStoreRecord *record = g_ptr_array_index (records, i);
+      g_autoptr(FkChecklistTemplate) template_ = fk_checklist_template_new_from_json (record->payload, NULL);
+
+      if (template_ != NULL)
+        add_template (self, template_);
+    }
+
+  fk_store_load_async (self->store, FK_KIND_EVENT_CHECKLIST, g_task_get_cancellable (task),
+                       on_checklists_loaded, g_object_ref (task));
+}
+
+/* Templates first: checklists need theirs to show their items. */
+static void
 load_tips (FkClient *self,
            GTask    *task)
 {
-  fk_store_load_async (self->store, FK_KIND_HOTEL_TIP, g_task_get_cancellable (task),
-                       on_tips_loaded, g_object_ref (task));
+  fk_store_load_async (self->store, KIND_TEMPLATE, g_task_get_cancellable (task),
+                       on_templates_loaded, g_object_ref (task));
+}
+
+static void save_checklist (FkClient         *self,
+                            FkEventChecklist *checklist,
+                            GTask            *task);
+
+static void
+checklist_synced (FkClient         *self,
+                  FkEventChecklist *checklist,
+                  gboolean          stored,
+                  const char       *failure,
+                  JsonObject       *reply)
+{
+  JsonNode *state = reply ? json_object_get_member (reply, "state") : NULL;
+
+  if (!stored)
+    {
+      fk_event_checklist_set_failure (checklist, failure);
+      fk_event_checklist_set_state (checklist, FK_RECORD_STATE_FAILED);
+      return;
+    }
+
+  /* The merged state replaces ours; what the server has not applied yet
+   * stays on top, and is kept on disk until it has. */
+  if (state != NULL && JSON_NODE_HOLDS_OBJECT (state))
+    fk_event_checklist_apply_server_state (checklist, json_node_get_object (state),
+                                           json_object_get_int_member_with_default (reply, "acked", 0));
+  fk_event_checklist_set_failure (checklist, NULL);
+  save_checklist (self, checklist, NULL);
 }
 
 static void
@@ -233,9 +423,17 @@ on_record_synced (FkClient   *self,
                   guint       revision,
                   gboolean    stored,
                   const char *failure,
+                  JsonObject *reply,
                   gpointer    user_data)
 {
   FkHotelTip *tip = g_hash_table_lookup (self->tips_by_uuid, uuid);
+  FkEventChecklist *checklist = g_hash_table_lookup (self->checklists_by_uuid, uuid);
+
+  if (checklist != NULL)
+    {
+      checklist_synced (self, checklist, stored, failure, reply);
+      return;
+    }
 
   /* An edit saved while the batch was out has its own, newer revision. */
   if (tip == NULL || fk_hotel_tip_get_revision (tip) != revision)
@@ -308,7 +506,20 @@ static void on_sync_after_save (GObject      *object,
                                 GAsyncResult *result,
                                 gpointer      user_data);
 
-/* Hands the session's keys to the components and sends what waits. */
+static void
+on_background_sync_ready (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The sync engine's last-error tells the officer; this is for the log. */
+  if (!fk_client_sync_finish (FK_CLIENT (object), result, &error))
+    g_debug ("Background sync: %s", error->message);
+}
+
+/* Hands the session's keys to the components, sends what waits and pulls
+ * what the team changed. */
 static void
 show_session (FkClient *self)
 {
@@ -316,7 +527,7 @@ show_session (FkClient *self)
   fk_store_set_data_key (self->store, fk_session_get_data_key (self->session));
   fk_sync_engine_set_api (self->sync, self->api);
   set_state (self, FK_CLIENT_STATE_UNLOCKED);
-  fk_sync_engine_run_async (self->sync, NULL, on_sync_after_save, g_object_ref (self));
+  fk_client_sync_async (self, NULL, on_background_sync_ready, NULL);
 }
 
 static void
@@ -1302,7 +1513,7 @@ on_sync_ready (GObject      *object,
       return;
     }
 
-  g_task_return_boolean (task, TRUE);
+  pull_changes (self, task);
 }
 
 void
@@ -1348,6 +1559,329 @@ fk_client_sync_finish (FkClient      *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Checklists ------------------------------------------------------------- */
+
+static void on_sync_after_save (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data);
+
+static void
+on_checklist_saved (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  FkEventChecklist *checklist = g_task_get_task_data (task);
+  FkRecordState state = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "fk-state"));
+  g_autoptr(GError) error = NULL;
+
+  if (fk_store_save_finish (FK_STORE (object), result, &error) == 0)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  fk_event_checklist_set_state (checklist, state);
+  if (self->state == FK_CLIENT_STATE_UNLOCKED &&
+      !g_hash_table_contains (self->checklists_by_uuid, fk_event_checklist_get_uuid (checklist)))
+    add_checklist (self, checklist, TRUE);
+
+  fk_sync_engine_refresh_pending (self->sync);
+  g_task_return_boolean (task, TRUE);
+
+  if (state == FK_RECORD_STATE_PENDING && self->state == FK_CLIENT_STATE_UNLOCKED)
+    fk_sync_engine_run_async (self->sync, NULL, on_sync_after_save, g_object_ref (self));
+}
+
+/* Waits to be sent while it has operations the server has not applied,
+ * or was never sent at all. */
+static void
+save_checklist (FkClient         *self,
+                FkEventChecklist *checklist,
+                GTask            *task)
+{
+  g_autoptr(GTask) owned = task ? g_object_ref (task) : g_task_new (self, NULL, NULL, NULL);
+  g_autoptr(JsonObject) stored = fk_event_checklist_to_stored (checklist);
+  FkRecordState state = fk_event_checklist_get_state (checklist);
+
+  if (fk_event_checklist_has_unsent (checklist) || state == FK_RECORD_STATE_DRAFT)
+    state = FK_RECORD_STATE_PENDING;
+  else if (state == FK_RECORD_STATE_PENDING)
+    state = FK_RECORD_STATE_SENT;
+
+  g_task_set_task_data (owned, g_object_ref (checklist), g_object_unref);
+  g_object_set_data (G_OBJECT (owned), "fk-state", GINT_TO_POINTER (state));
+  fk_store_save_async (self->store, fk_event_checklist_get_uuid (checklist), FK_KIND_EVENT_CHECKLIST,
+                       state, stored, g_task_get_cancellable (owned), on_checklist_saved,
+                       g_object_ref (owned));
+}
+
+void
+fk_client_save_checklist_async (FkClient            *self,
+                                FkEventChecklist    *checklist,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (FK_IS_CLIENT (self));
+  g_return_if_fail (FK_IS_EVENT_CHECKLIST (checklist));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fk_client_save_checklist_async);
+
+  if (self->state != FK_CLIENT_STATE_UNLOCKED)
+    {
+      return_fk_error (task, FK_ERROR_SESSION_EXPIRED);
+      return;
+    }
+
+  save_checklist (self, checklist, task);
+}
+
+gboolean
+fk_client_save_checklist_finish (FkClient      *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Pull ------------------------------------------------------------------- */
+
+typedef struct {
+  guint    saves;      /* still being written */
+  gint64   cursor;     /* to store once they are */
+  gboolean more;
+  GError  *error;
+} Pull;
+
+static void
+pull_free (Pull *pull)
+{
+  g_clear_error (&pull->error);
+  g_free (pull);
+}
+
+static void
+on_cursor_stored (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  Pull *pull = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!fk_store_set_meta_finish (FK_STORE (object), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (pull->more)
+    pull_changes (self, task);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* The cursor moves only once every change before it is on disk. */
+static void
+pull_saved_one (GTask  *task,
+                GError *error)
+{
+  FkClient *self = g_task_get_source_object (task);
+  Pull *pull = g_task_get_task_data (task);
+  g_autofree char *cursor = NULL;
+
+  if (error != NULL && pull->error == NULL)
+    pull->error = error;
+  else
+    g_clear_error (&error);
+
+  if (--pull->saves > 0)
+    return;
+
+  if (pull->error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&pull->error));
+      return;
+    }
+
+  cursor = g_strdup_printf ("%" G_GINT64_FORMAT, pull->cursor);
+  fk_store_set_meta_async (self->store, CHANGES_CURSOR, cursor, NULL, on_cursor_stored, g_object_ref (task));
+}
+
+static void
+on_pulled_record_saved (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  fk_store_save_finish (FK_STORE (object), result, &error);
+  pull_saved_one (task, error);
+}
+
+static void
+on_pulled_checklist_saved (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  fk_client_save_checklist_finish (FK_CLIENT (object), result, &error);
+  pull_saved_one (task, error);
+}
+
+static void
+apply_change (FkClient   *self,
+              GTask      *task,
+              JsonObject *change)
+{
+  Pull *pull = g_task_get_task_data (task);
+  const char *kind = json_object_get_string_member_with_default (change, "kind", "");
+  const char *uuid = json_object_get_string_member_with_default (change, "uuid", NULL);
+  JsonNode *body = json_object_get_member (change, g_str_equal (kind, "template") ? "template" : "state");
+
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+    return;
+
+  if (g_str_equal (kind, "template"))
+    {
+      g_autoptr(FkChecklistTemplate) template_ = fk_checklist_template_new_from_json (json_node_get_object (body), NULL);
+      g_autofree char *key = NULL;
+
+      if (template_ == NULL)
+        return;
+
+      add_template (self, template_);
+      key = template_key (fk_checklist_template_get_id (template_), fk_checklist_template_get_version (template_));
+      pull->saves++;
+      fk_store_save_async (self->store, key, KIND_TEMPLATE, FK_RECORD_STATE_SENT, json_node_get_object (body),
+                           NULL, on_pulled_record_saved, g_object_ref (task));
+    }
+  else if (g_str_equal (kind, FK_KIND_EVENT_CHECKLIST) && uuid != NULL)
+    {
+      JsonObject *state = json_node_get_object (body);
+      FkEventChecklist *checklist = g_hash_table_lookup (self->checklists_by_uuid, uuid);
+      g_autoptr(FkEventChecklist) pulled = NULL;
+      g_autoptr(GTask) save_task = NULL;
+
+      if (checklist != NULL)
+        fk_event_checklist_apply_server_state (checklist, state, -1);
+      else
+        {
+          pulled = fk_event_checklist_new_from_state (uuid, state,
+                                                      find_template (self,
+                                                                     json_object_get_string_member_with_default (state, "template_id", ""),
+                                                                     json_object_get_int_member_with_default (state, "template_version", 0)),
+                                                      NULL);
+          if (pulled == NULL)
+            return;
+          /* Another officer's: already on the server. */
+          fk_event_checklist_set_state (pulled, FK_RECORD_STATE_SENT);
+          checklist = pulled;
+        }
+
+      pull->saves++;
+      save_task = g_task_new (self, NULL, on_pulled_checklist_saved, g_object_ref (task));
+      save_checklist (self, checklist, save_task);
+    }
+}
+
+static void
+on_changes_ready (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  Pull *pull = g_task_get_task_data (task);
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object_reply;
+  JsonNode *changes;
+
+  reply = fk_api_client_call_finish (FK_API_CLIENT (object), result, NULL, &error);
+  if (error != NULL)
+    {
+      handle_token_error (self, error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  object_reply = reply && JSON_NODE_HOLDS_OBJECT (reply) ? json_node_get_object (reply) : NULL;
+  changes = object_reply ? json_object_get_member (object_reply, "changes") : NULL;
+  if (changes == NULL || !JSON_NODE_HOLDS_ARRAY (changes) || self->state != FK_CLIENT_STATE_UNLOCKED)
+    {
+      return_fk_error (task, self->state == FK_CLIENT_STATE_UNLOCKED ? FK_ERROR_SERVER : FK_ERROR_SESSION_EXPIRED);
+      return;
+    }
+
+  pull->cursor = json_object_get_int_member_with_default (object_reply, "cursor", pull->cursor);
+  pull->more = json_object_get_boolean_member_with_default (object_reply, "more", FALSE);
+
+  /* One extra count, so the cursor waits for the loop as well as the saves. */
+  pull->saves = 1;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (changes)); i++)
+    {
+      JsonNode *change = json_array_get_element (json_node_get_array (changes), i);
+
+      if (JSON_NODE_HOLDS_OBJECT (change))
+        apply_change (self, task, json_node_get_object (change));
+    }
+  pull_saved_one (task, NULL);
+}
+
+static void
+on_cursor_loaded (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  Pull *pull = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cursor = NULL;
+  g_autofree char *path = NULL;
+
+  cursor = fk_store_get_meta_finish (FK_STORE (object), result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (self->state != FK_CLIENT_STATE_UNLOCKED)
+    {
+      return_fk_error (task, FK_ERROR_SESSION_EXPIRED);
+      return;
+    }
+
+  pull->cursor = cursor ? g_ascii_strtoll (cursor, NULL, 10) : 0;
+  path = g_strdup_printf ("%s?since=%" G_GINT64_FORMAT, FK_PATH_CHANGES, pull->cursor);
+  fk_api_client_call_async (self->api, "GET", path, NULL, g_task_get_cancellable (task),
+                            on_changes_ready, g_object_ref (task));
+}
+
+/* Templates and the team's checklists changed since the stored cursor. */
+static void
+pull_changes (FkClient *self,
+              GTask    *task)
+{
+  if (g_task_get_task_data (task) == NULL)
+    g_task_set_task_data (task, g_new0 (Pull, 1), (GDestroyNotify) pull_free);
+
+  fk_store_get_meta_async (self->store, CHANGES_CURSOR, g_task_get_cancellable (task),
+                           on_cursor_loaded, g_object_ref (task));
 }
 
 static void
@@ -1457,6 +1991,10 @@ fk_client_finalize (GObject *object)
 
   g_clear_object (&self->tips);
   g_clear_pointer (&self->tips_by_uuid, g_hash_table_unref);
+  g_clear_object (&self->checklists);
+  g_clear_pointer (&self->checklists_by_uuid, g_hash_table_unref);
+  g_clear_object (&self->templates);
+  g_clear_pointer (&self->templates_by_key, g_hash_table_unref);
   g_clear_pointer (&self->unlock_verifier, fk_secure_bytes_unref);
   g_clear_pointer (&self->unlock_salt, g_bytes_unref);
   g_free (self->data_dir);
@@ -1496,9 +2034,18 @@ fk_client_class_init (FkClientClass *klass)
 static void
 fk_client_init (FkClient *self)
 {
+  g_autoptr(FkChecklistTemplate) national = NULL;
+
   self->attempts_left = -1;
   self->tips = g_list_store_new (FK_TYPE_HOTEL_TIP);
   self->tips_by_uuid = g_hash_table_new (g_str_hash, g_str_equal);
+  self->checklists = g_list_store_new (FK_TYPE_EVENT_CHECKLIST);
+  self->checklists_by_uuid = g_hash_table_new (g_str_hash, g_str_equal);
+  self->templates = g_list_store_new (FK_TYPE_CHECKLIST_TEMPLATE);
+  self->templates_by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  /* A first start offline has a checklist to work with. */
+  national = fk_checklist_template_new_default ();
+  add_template (self, national);
 }
 
 FkClient *
@@ -1565,6 +2112,20 @@ fk_client_get_sync_engine (FkClient *self)
 {
   g_return_val_if_fail (FK_IS_CLIENT (self), NULL);
   return self->sync;
+}
+
+GListModel *
+fk_client_get_checklists (FkClient *self)
+{
+  g_return_val_if_fail (FK_IS_CLIENT (self), NULL);
+  return G_LIST_MODEL (self->checklists);
+}
+
+GListModel *
+fk_client_get_templates (FkClient *self)
+{
+  g_return_val_if_fail (FK_IS_CLIENT (self), NULL);
+  return G_LIST_MODEL (self->templates);
 }
 
 GListModel *

@@ -11,6 +11,7 @@
 
 #include <gio/gio.h>
 
+#include "fk-event-checklist.h"
 #include "fk-hotel-tip.h"
 #include "fk-sync-engine.h"
 
@@ -51,6 +52,23 @@ gint64          fk_client_get_session_remaining  (FkClient             *self);
 FkSyncEngine   *fk_client_get_sync_engine        (FkClient             *self);
 /* FkHotelTip items, newest first; filled while unlocked, emptied at lock. */
 GListModel     *fk_client_get_tips               (FkClient             *self);
+
+/* FkEventChecklist items, newest first; filled while unlocked. */
+GListModel     *fk_client_get_checklists         (FkClient             *self);
+/* FkChecklistTemplate, the newest version of each, regional ones first;
+ * the national template is always there, even before the first sync. */
+GListModel     *fk_client_get_templates          (FkClient             *self);
+
+/* Completes once the checklist and its new operations are on disk; then
+ * sends them.  Start one with fk_event_checklist_new(). */
+void            fk_client_save_checklist_async   (FkClient             *self,
+                                                  FkEventChecklist     *checklist,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean        fk_client_save_checklist_finish  (FkClient             *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
 
 /* @server_pin: the 64 hex digits the server printed (SHA-256 of its key). */
 void            fk_client_enroll_async           (FkClient             *self,
@@ -102,6 +120,7 @@ gboolean        fk_client_save_tip_finish        (FkClient             *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
 
+/* Sends what waits, then pulls templates and the team's checklists. */
 void            fk_client_sync_async             (FkClient             *self,
                                                   GCancellable         *cancellable,
                                                   GAsyncReadyCallback   callback,

@@ -85,6 +85,7 @@ fk_store_result_free (FkStoreResult *result)
 
   g_free (result->uuid);
   g_free (result->failure);
+  g_clear_pointer (&result->reply, json_object_unref);
   g_free (result);
 }
 
@@ -526,6 +527,59 @@ job_wipe (FkStore *self,
 }
 
 static void
+job_get_meta (FkStore *self,
+              GTask   *task)
+{
+  JobData *data = g_task_get_task_data (task);
+  sqlite3_stmt *stmt = NULL;
+  char *value = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT value FROM meta WHERE key = ?1;", -1, &stmt, NULL) != SQLITE_OK)
+    {
+      return_storage_error (task, self->db, "prepare meta");
+      return;
+    }
+
+  sqlite3_bind_text (stmt, 1, data->kind, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return_storage_error (task, self->db, "meta");
+  else
+    g_task_return_pointer (task, value, g_free);
+}
+
+static void
+job_set_meta (FkStore *self,
+              GTask   *task)
+{
+  JobData *data = g_task_get_task_data (task);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (self->db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2);",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      return_storage_error (task, self->db, "prepare meta");
+      return;
+    }
+
+  sqlite3_bind_text (stmt, 1, data->kind, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, data->payload, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    return_storage_error (task, self->db, "set meta");
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
 job_flush (FkStore *self,
            GTask   *task)
 {
@@ -807,6 +861,56 @@ gboolean
 fk_store_wipe_finish (FkStore       *self,
                       GAsyncResult  *result,
                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+fk_store_get_meta_async (FkStore             *self,
+                         const char          *key,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  JobData *data = g_new0 (JobData, 1);
+
+  data->kind = g_strdup (key);
+  g_task_set_source_tag (task, fk_store_get_meta_async);
+  push_job (self, task, job_get_meta, data);
+}
+
+char *
+fk_store_get_meta_finish (FkStore       *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+fk_store_set_meta_async (FkStore             *self,
+                         const char          *key,
+                         const char          *value,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  JobData *data = g_new0 (JobData, 1);
+
+  data->kind = g_strdup (key);
+  data->payload = g_strdup (value);
+  g_task_set_source_tag (task, fk_store_set_meta_async);
+  push_job (self, task, job_set_meta, data);
+}
+
+gboolean
+fk_store_set_meta_finish (FkStore       *self,
+                          GAsyncResult  *result,
+                          GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);

@@ -25,8 +25,9 @@ typedef struct {
 typedef struct {
   char          *uuid;
   guint          revision;
-  gboolean       stored;       /* accepted or duplicate */
+  gboolean       stored;       /* accepted, duplicate or conflict */
   char          *failure;      /* rejected: the reason, for the officer */
+  JsonObject    *reply;        /* the server's result item, as it came */
 } FkStoreResult;
 
 void     fk_store_record_free  (FkStoreRecord *record);
@@ -105,6 +106,25 @@ void        fk_store_wipe_async            (FkStore              *self,
                                             GAsyncReadyCallback   callback,
                                             gpointer              user_data);
 gboolean    fk_store_wipe_finish           (FkStore              *self,
+                                            GAsyncResult         *result,
+                                            GError              **error);
+
+/* Small clear-text values the sync needs, such as the change cursor. */
+void        fk_store_get_meta_async        (FkStore              *self,
+                                            const char           *key,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+char       *fk_store_get_meta_finish       (FkStore              *self,
+                                            GAsyncResult         *result,
+                                            GError              **error);
+void        fk_store_set_meta_async        (FkStore              *self,
+                                            const char           *key,
+                                            const char           *value,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+gboolean    fk_store_set_meta_finish       (FkStore              *self,
                                             GAsyncResult         *result,
                                             GError              **error);
 

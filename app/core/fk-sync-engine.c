@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "fk-error.h"
+#include "fk-event-checklist.h"
 #include "fk-hotel-tip.h"
 #include "fk-protocol.h"
 #include "fk-sync-engine-private.h"
@@ -208,7 +209,7 @@ on_results_applied (GObject      *object,
       FkStoreResult *item = g_ptr_array_index (results, i);
 
       g_signal_emit (self, signals[RECORD_SYNCED], 0,
-                     item->uuid, item->revision, item->stored, item->failure);
+                     item->uuid, item->revision, item->stored, item->failure, item->reply);
     }
 
   /* Progress: whatever failed before was passing weather. */
@@ -252,6 +253,7 @@ parse_result (JsonObject    *item,
 
   result->uuid = g_strdup (record->uuid);
   result->revision = record->revision;
+  result->reply = json_object_ref (item);
 
   if (g_str_equal (status, FK_RESULT_ACCEPTED) || g_str_equal (status, FK_RESULT_DUPLICATE) ||
       g_str_equal (status, FK_RESULT_CONFLICT))
@@ -363,7 +365,11 @@ build_batch (GPtrArray *batch)
       FkStoreRecord *record = g_ptr_array_index (batch, i);
       g_autoptr(JsonNode) payload = json_node_new (JSON_NODE_OBJECT);
 
-      json_node_set_object (payload, record->payload);
+      /* A checklist travels as its operations; the store keeps more. */
+      if (g_str_equal (record->kind, FK_KIND_EVENT_CHECKLIST))
+        json_node_take_object (payload, fk_event_checklist_stored_to_wire (record->payload));
+      else
+        json_node_set_object (payload, record->payload);
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "uuid");
       json_builder_add_string_value (builder, record->uuid);
@@ -655,11 +661,12 @@ fk_sync_engine_class_init (FkSyncEngineClass *klass)
    * @revision: the revision the server answered for
    * @stored: accepted or duplicate
    * @failure: (nullable): why the server rejected it
+   * @reply: the server's result item (a checklist's merged state is in it)
    */
   signals[RECORD_SYNCED] =
     g_signal_new ("record-synced", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 4,
-                  G_TYPE_STRING, G_TYPE_UINT, G_TYPE_BOOLEAN, G_TYPE_STRING);
+                  NULL, NULL, NULL, G_TYPE_NONE, 5,
+                  G_TYPE_STRING, G_TYPE_UINT, G_TYPE_BOOLEAN, G_TYPE_STRING, JSON_TYPE_OBJECT);
 }
 
 static void

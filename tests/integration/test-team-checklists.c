@@ -1,0 +1,242 @@
+/* test-team-checklists.c: two officers fill one event checklist
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Two devices with their own stores and tokens, one real server: item
+ * changes merge (last write per item by server order), concurrent notes are
+ * both kept, offline edits arrive later without loss, and each device pulls
+ * the merged checklist.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "fk-client.h"
+#include "fk-error.h"
+#include "fk-test-server.h"
+
+#define PIN "583016"
+
+typedef struct {
+  char         *root;
+  FkTestServer *server;
+  FkClient     *anna;
+  FkClient     *bert;
+} Fixture;
+
+static void
+on_ready (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return *result;
+}
+
+static FkClient *
+device (Fixture    *fixture,
+        const char *name,
+        const char *officer)
+{
+  g_autofree char *data_dir = g_build_filename (fixture->root, name, NULL);
+  g_autofree char *code = fk_test_server_issue_code (fixture->server, officer);
+  g_autoptr(FkClient) client = fk_client_new (data_dir);
+  g_autoptr(GAsyncResult) loaded = NULL;
+  g_autoptr(GAsyncResult) enrolled = NULL;
+  g_autoptr(GAsyncResult) logged_in = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fk_client_load_async (client, NULL, on_ready, &loaded);
+  g_assert_true (fk_client_load_finish (client, wait_for (&loaded), &error));
+  fk_client_enroll_async (client, fixture->server->url, fixture->server->pin, code, PIN, NULL, on_ready, &enrolled);
+  g_assert_true (fk_client_enroll_finish (client, wait_for (&enrolled), &error));
+  g_assert_no_error (error);
+  fk_client_login_async (client, PIN, NULL, on_ready, &logged_in);
+  g_assert_true (fk_client_login_finish (client, wait_for (&logged_in), &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&client);
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *state_dir = NULL;
+
+  fixture->root = g_dir_make_tmp ("fk-team-XXXXXX", &error);
+  g_assert_no_error (error);
+  state_dir = g_build_filename (fixture->root, "server", NULL);
+  fixture->server = fk_test_server_new (state_dir);
+  fk_test_server_start (fixture->server, NULL);
+  fixture->anna = device (fixture, "anna", "officer-anna-test");
+  fixture->bert = device (fixture, "bert", "officer-bert-test");
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_clear_object (&fixture->anna);
+  g_clear_object (&fixture->bert);
+  g_clear_pointer (&fixture->server, fk_test_server_free);
+  g_assert_cmpint (fk_test_run (NULL, NULL, NULL, "rm", "-rf", fixture->root, NULL), ==, 0);
+  g_free (fixture->root);
+}
+
+static gboolean
+sync_now (FkClient  *client,
+          GError   **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  fk_client_sync_async (client, NULL, on_ready, &result);
+  return fk_client_sync_finish (client, wait_for (&result), error);
+}
+
+/* Until the outbox is empty and the pull has run once more after it. */
+static void
+sync_settled (FkClient *client)
+{
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 5 && fk_sync_engine_get_pending (fk_client_get_sync_engine (client)) > 0; i++)
+    sync_now (client, NULL);
+  g_assert_true (sync_now (client, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fk_sync_engine_get_pending (fk_client_get_sync_engine (client)), ==, 0);
+}
+
+static void
+save (FkClient         *client,
+      FkEventChecklist *checklist)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fk_client_save_checklist_async (client, checklist, NULL, on_ready, &result);
+  g_assert_true (fk_client_save_checklist_finish (client, wait_for (&result), &error));
+  g_assert_no_error (error);
+}
+
+static FkEventChecklist *
+find (FkClient   *client,
+      const char *uuid)
+{
+  GListModel *checklists = fk_client_get_checklists (client);
+
+  for (guint i = 0; i < g_list_model_get_n_items (checklists); i++)
+    {
+      g_autoptr(FkEventChecklist) checklist = g_list_model_get_item (checklists, i);
+
+      if (g_str_equal (fk_event_checklist_get_uuid (checklist), uuid))
+        return checklist;
+    }
+
+  return NULL;
+}
+
+static FkChecklistItem *
+item (FkEventChecklist *checklist,
+      guint             index)
+{
+  g_autoptr(FkChecklistItem) found = g_list_model_get_item (fk_event_checklist_get_items (checklist), index);
+
+  return found;
+}
+
+static void
+test_team_fills_one_checklist (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(FkChecklistTemplate) national = g_list_model_get_item (fk_client_get_templates (fixture->anna), 0);
+  g_autoptr(FkEventChecklist) created = fk_event_checklist_new (national);
+  g_autoptr(GDateTime) starts = g_date_time_new_utc (2026, 6, 20, 14, 0, 0);
+  g_autoptr(GDateTime) ends = g_date_time_new_utc (2026, 6, 20, 23, 0, 0);
+  const char *uuid = fk_event_checklist_get_uuid (created);
+  FkEventChecklist *at_anna, *at_bert;
+  const char *first, *second, *third;
+  g_autofree char *others = NULL;
+
+  g_assert_cmpuint (fk_event_checklist_get_total (created), >=, 3);
+  first = fk_checklist_item_get_id (item (created, 0));
+  second = fk_checklist_item_get_id (item (created, 1));
+  third = fk_checklist_item_get_id (item (created, 2));
+
+  /* Anna starts it and answers two items. */
+  fk_event_checklist_set_event (created, "Sommarfest Exempelby", "Föreningen Påhitt", "Parken",
+                                starts, ends, 4000, "Syd");
+  fk_event_checklist_set_answer (created, first, FK_CHECKLIST_ANSWER_YES);
+  fk_event_checklist_set_note (created, second, "Anna: möte bokat");
+  save (fixture->anna, created);
+  sync_settled (fixture->anna);
+  at_anna = find (fixture->anna, uuid);
+  g_assert_true (at_anna == created);
+  g_assert_cmpint (fk_event_checklist_get_state (at_anna), ==, FK_RECORD_STATE_SENT);
+
+  /* Bert pulls it. */
+  sync_settled (fixture->bert);
+  at_bert = find (fixture->bert, uuid);
+  g_assert_nonnull (at_bert);
+  g_assert_cmpstr (fk_event_checklist_get_event_name (at_bert), ==, "Sommarfest Exempelby");
+  g_assert_cmpint (fk_checklist_item_get_answer (item (at_bert, 0)), ==, FK_CHECKLIST_ANSWER_YES);
+  g_assert_cmpstr (fk_checklist_item_get_note (item (at_bert, 1)), ==, "Anna: möte bokat");
+  g_assert_cmpstr (fk_checklist_item_get_by (item (at_bert, 0)), ==, "officer-anna-test");
+
+  /* Bert works offline while Anna goes on online. */
+  fk_test_server_stop (fixture->server);
+  fk_event_checklist_set_answer (at_bert, third, FK_CHECKLIST_ANSWER_NOT_APPLICABLE);
+  fk_event_checklist_set_answer (at_bert, first, FK_CHECKLIST_ANSWER_NO);
+  fk_event_checklist_set_note (at_bert, second, "Bert: arrangören ringer tillbaka");
+  save (fixture->bert, at_bert);
+  fk_test_server_start (fixture->server, NULL);
+
+  fk_event_checklist_set_note (at_anna, second, "Anna: möte bokat till fredag");
+  fk_event_checklist_set_answer (at_anna, first, FK_CHECKLIST_ANSWER_YES);
+  save (fixture->anna, at_anna);
+  sync_settled (fixture->anna);
+
+  /* Bert reconnects: his edits land after Anna's, by server order. */
+  sync_settled (fixture->bert);
+  sync_settled (fixture->anna);
+
+  for (guint d = 0; d < 2; d++)
+    {
+      FkEventChecklist *checklist = d == 0 ? at_anna : at_bert;
+      const char *note = fk_checklist_item_get_note (item (checklist, 1));
+
+      g_assert_cmpint (fk_checklist_item_get_answer (item (checklist, 0)), ==, FK_CHECKLIST_ANSWER_NO);
+      g_assert_cmpint (fk_checklist_item_get_answer (item (checklist, 2)), ==, FK_CHECKLIST_ANSWER_NOT_APPLICABLE);
+      /* Both notes written from the same starting point survive. */
+      g_assert_nonnull (strstr (note, "Anna: möte bokat till fredag"));
+      g_assert_nonnull (strstr (note, "Bert: arrangören ringer tillbaka"));
+      g_assert_false (fk_event_checklist_has_unsent (checklist));
+      g_assert_cmpuint (fk_event_checklist_get_answered (checklist), ==, 2);
+    }
+
+  others = fk_event_checklist_dup_others (at_anna, "officer-anna-test");
+  g_assert_cmpstr (others, ==, "officer-bert-test");
+  g_assert_cmpint (fk_test_server_count_records (fixture->server, uuid), ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/team/fills-one-checklist", Fixture, NULL,
+              fixture_setup, test_team_fills_one_checklist, fixture_teardown);
+
+  return g_test_run ();
+}
