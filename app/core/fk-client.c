@@ -43,6 +43,8 @@ struct _FkClient
   GListStore    *templates;      /* newest version of each, regional first */
   GHashTable    *templates_by_key;     /* "id:version" → FkChecklistTemplate */
 
+  guint          retention_days;
+
   /* In memory only: a persistent verifier would be an offline PIN oracle. */
   GBytes        *unlock_salt;
   GBytes        *unlock_verifier;
@@ -521,10 +523,27 @@ on_background_sync_ready (GObject      *object,
 /* Hands the session's keys to the components, sends what waits and pulls
  * what the team changed. */
 static void
+on_purged (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  gssize purged = fk_store_purge_finish (FK_STORE (object), result, &error);
+
+  if (purged < 0)
+    g_warning ("Retention purge failed: %s", error->message);
+  else if (purged > 0)
+    g_info ("Purged %" G_GSSIZE_FORMAT " sent tips past retention", purged);
+}
+
+static void
 show_session (FkClient *self)
 {
   fk_api_client_set_bearer (self->api, fk_session_get_token (self->session));
   fk_store_set_data_key (self->store, fk_session_get_data_key (self->session));
+  /* Queued before the tips are loaded, so the list never shows them. */
+  fk_store_purge_async (self->store, FK_KIND_HOTEL_TIP, (guint64) self->retention_days * 24 * 60 * 60,
+                        NULL, on_purged, NULL);
   fk_sync_engine_set_api (self->sync, self->api);
   set_state (self, FK_CLIENT_STATE_UNLOCKED);
   fk_client_sync_async (self, NULL, on_background_sync_ready, NULL);
@@ -2037,6 +2056,7 @@ fk_client_init (FkClient *self)
   g_autoptr(FkChecklistTemplate) national = NULL;
 
   self->attempts_left = -1;
+  self->retention_days = 7;
   self->tips = g_list_store_new (FK_TYPE_HOTEL_TIP);
   self->tips_by_uuid = g_hash_table_new (g_str_hash, g_str_equal);
   self->checklists = g_list_store_new (FK_TYPE_EVENT_CHECKLIST);
@@ -2063,6 +2083,16 @@ fk_client_new (const char *data_dir)
   g_signal_connect_swapped (self->sync, "record-synced", G_CALLBACK (on_record_synced), self);
 
   return self;
+}
+
+void
+fk_client_set_retention_days (FkClient *self,
+                              guint     days)
+{
+  g_return_if_fail (FK_IS_CLIENT (self));
+  g_return_if_fail (days > 0);
+
+  self->retention_days = days;
 }
 
 FkClientState

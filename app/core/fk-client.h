@@ -93,6 +93,11 @@ gboolean        fk_client_login_finish           (FkClient             *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
 
+/* Sent hotel tips leave the device this many days after they were sent
+ * (default 7); drafts and unsent tips never do.  Applied at each unlock. */
+void            fk_client_set_retention_days     (FkClient             *self,
+                                                  guint                 days);
+
 /* Idle lock: records and the session's keys leave the UI's reach at once;
  * the session runs on, and fk_client_login_async() with the PIN unlocks it
  * again without the server (offline too).  After FK_MAX_FAILED_PINS wrong

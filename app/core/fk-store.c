@@ -21,7 +21,10 @@
 #include "fk-error.h"
 #include "fk-store.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
+
+/* The schema's SQL names states by number. */
+G_STATIC_ASSERT (FK_RECORD_STATE_SENT == 2);
 
 typedef void (*JobFunc) (FkStore *self,
                          GTask   *task);
@@ -184,6 +187,8 @@ job_open (FkStore *self,
       return;
     }
 
+  /* Each step runs in its own transaction, oldest first, so a store of any
+   * earlier version walks forward and a crash mid-way redoes one step. */
   if (version < 1 &&
       !exec_sql (self->db,
                  "BEGIN IMMEDIATE;"
@@ -204,6 +209,20 @@ job_open (FkStore *self,
     {
       exec_sql (self->db, "ROLLBACK;");
       return_storage_error (task, self->db, "create schema");
+      return;
+    }
+
+  /* 2: when a record was sent, so retention counts from there. */
+  if (version < 2 &&
+      !exec_sql (self->db,
+                 "BEGIN IMMEDIATE;"
+                 "ALTER TABLE records ADD COLUMN sent_at INTEGER;"
+                 "UPDATE records SET sent_at = updated_at WHERE state = 2;"
+                 "PRAGMA user_version = 2;"
+                 "COMMIT;"))
+    {
+      exec_sql (self->db, "ROLLBACK;");
+      return_storage_error (task, self->db, "migrate schema to 2");
       return;
     }
 
@@ -443,7 +462,8 @@ job_apply_results (FkStore *self,
     }
 
   if (sqlite3_prepare_v2 (self->db,
-                          "UPDATE records SET state = ?1, failure = ?2"
+                          "UPDATE records SET state = ?1, failure = ?2,"
+                          "   sent_at = CASE WHEN ?1 = 2 THEN ?5 ELSE sent_at END"
                           " WHERE uuid = ?3 AND revision = ?4;",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
@@ -464,6 +484,7 @@ job_apply_results (FkStore *self,
         sqlite3_bind_text (stmt, 2, result->failure, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (stmt, 3, result->uuid, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int (stmt, 4, result->revision);
+      sqlite3_bind_int64 (stmt, 5, g_get_real_time () / G_USEC_PER_SEC);
       ok = sqlite3_step (stmt) == SQLITE_DONE;
     }
   sqlite3_finalize (stmt);
@@ -524,6 +545,35 @@ job_wipe (FkStore *self,
     }
 
   g_task_return_boolean (task, TRUE);
+}
+
+static void
+job_purge (FkStore *self,
+           GTask   *task)
+{
+  JobData *data = g_task_get_task_data (task);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  /* Only what the server has: drafts, waiting and failed records stay. */
+  if (sqlite3_prepare_v2 (self->db,
+                          "DELETE FROM records WHERE kind = ?1 AND state = ?2 AND sent_at <= ?3;",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      return_storage_error (task, self->db, "prepare purge");
+      return;
+    }
+
+  sqlite3_bind_text (stmt, 1, data->kind, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 2, FK_RECORD_STATE_SENT);
+  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC - (gint64) data->max_bytes);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    return_storage_error (task, self->db, "purge");
+  else
+    g_task_return_int (task, sqlite3_changes (self->db));
 }
 
 static void
@@ -864,6 +914,32 @@ fk_store_wipe_finish (FkStore       *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+fk_store_purge_async (FkStore             *self,
+                      const char          *kind,
+                      guint64              sent_seconds_ago,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  JobData *data = g_new0 (JobData, 1);
+
+  data->kind = g_strdup (kind);
+  data->max_bytes = sent_seconds_ago;
+  g_task_set_source_tag (task, fk_store_purge_async);
+  push_job (self, task, job_purge, data);
+}
+
+gssize
+fk_store_purge_finish (FkStore       *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  return g_task_propagate_int (G_TASK (result), error);
 }
 
 void

@@ -109,6 +109,18 @@ gboolean    fk_store_wipe_finish           (FkStore              *self,
                                             GAsyncResult         *result,
                                             GError              **error);
 
+/* Deletes records of @kind that the server has had for at least
+ * @sent_seconds_ago; returns how many. */
+void        fk_store_purge_async           (FkStore              *self,
+                                            const char           *kind,
+                                            guint64               sent_seconds_ago,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+gssize      fk_store_purge_finish          (FkStore              *self,
+                                            GAsyncResult         *result,
+                                            GError              **error);
+
 /* Small clear-text values the sync needs, such as the change cursor. */
 void        fk_store_get_meta_async        (FkStore              *self,
                                             const char           *key,

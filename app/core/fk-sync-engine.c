@@ -255,6 +255,11 @@ parse_result (JsonObject    *item,
   result->revision = record->revision;
   result->reply = json_object_ref (item);
 
+  /* Stored without saying how far: everything it was sent is applied, or
+   * the same operations would go round again and again. */
+  if (g_str_equal (record->kind, FK_KIND_EVENT_CHECKLIST) && !json_object_has_member (item, "acked"))
+    json_object_set_int_member (result->reply, "acked", fk_event_checklist_stored_last_seq (record->payload));
+
   if (g_str_equal (status, FK_RESULT_ACCEPTED) || g_str_equal (status, FK_RESULT_DUPLICATE) ||
       g_str_equal (status, FK_RESULT_CONFLICT))
     {

@@ -428,6 +428,102 @@ test_wipe (Fixture       *fixture,
   g_assert_cmpuint (records->len, ==, 0);
 }
 
+static void
+test_purge_keeps_unsent (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *sent = g_uuid_string_random ();
+  g_autofree char *pending = g_uuid_string_random ();
+  g_autofree char *draft = g_uuid_string_random ();
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) fk_store_result_free);
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+
+  save (fixture, sent, FK_RECORD_STATE_PENDING, "sent a while ago");
+  save (fixture, pending, FK_RECORD_STATE_PENDING, "still waiting");
+  save (fixture, draft, FK_RECORD_STATE_DRAFT, "a draft is never purged");
+  g_ptr_array_add (results, result_new (sent, 1, TRUE, NULL));
+  apply (fixture, results);
+
+  /* Seven days have not passed: nothing goes. */
+  fk_store_purge_async (fixture->store, FK_KIND_HOTEL_TIP, 7 * 24 * 3600, NULL, on_ready, fixture);
+  g_assert_cmpint (fk_store_purge_finish (fixture->store, wait_result (fixture), &error), ==, 0);
+  clear_result (fixture);
+
+  fk_store_purge_async (fixture->store, FK_KIND_HOTEL_TIP, 0, NULL, on_ready, fixture);
+  g_assert_cmpint (fk_store_purge_finish (fixture->store, wait_result (fixture), &error), ==, 1);
+  g_assert_no_error (error);
+  clear_result (fixture);
+
+  records = load (fixture);
+  g_assert_cmpuint (records->len, ==, 2);
+  for (guint i = 0; i < records->len; i++)
+    g_assert_cmpstr (((FkStoreRecord *) records->pdata[i])->uuid, !=, sent);
+}
+
+/* A store written by the first release opens, migrated, with nothing lost. */
+static void
+test_migrates_from_version_1 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fk-store-v1-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "records.db", NULL);
+  g_autoptr(FkStore) store = NULL;
+  g_autoptr(GBytes) key = key_of (1);
+  Fixture fixture = { 0 };
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "PRAGMA journal_mode=WAL;"
+                                 "CREATE TABLE records (uuid TEXT PRIMARY KEY, kind TEXT NOT NULL,"
+                                 "  revision INTEGER NOT NULL, state INTEGER NOT NULL, failure TEXT,"
+                                 "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, payload BLOB NOT NULL);"
+                                 "CREATE INDEX records_by_state ON records (state, updated_at);"
+                                 "CREATE INDEX records_by_kind ON records (kind, updated_at);"
+                                 "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                                 "INSERT INTO records VALUES ('a', 'hotel-tip', 3, 2, NULL, 100, 200, x'00');"
+                                 "INSERT INTO records VALUES ('b', 'hotel-tip', 1, 1, NULL, 100, 300, x'00');"
+                                 "INSERT INTO meta VALUES ('changes-cursor', '42');"
+                                 "PRAGMA user_version = 1;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = fk_store_new (path);
+  fk_store_set_data_key (store, key);
+  fk_store_open_async (store, NULL, on_ready, &fixture);
+  g_assert_true (fk_store_open_finish (store, wait_result (&fixture), &error));
+  g_assert_no_error (error);
+  clear_result (&fixture);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version;", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 2);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT uuid, revision, sent_at FROM records ORDER BY uuid;", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "a");
+  g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, 3);
+  g_assert_cmpint (sqlite3_column_int (stmt, 2), ==, 200);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_type (stmt, 2), ==, SQLITE_NULL);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  fk_store_get_meta_async (store, "changes-cursor", NULL, on_ready, &fixture);
+  {
+    g_autofree char *cursor = fk_store_get_meta_finish (store, wait_result (&fixture), &error);
+
+    g_assert_cmpstr (cursor, ==, "42");
+  }
+  clear_result (&fixture);
+
+  g_clear_object (&store);
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -443,7 +539,9 @@ main (int   argc,
   ADD ("/store/results-mark-only-the-sent-revision", test_results_mark_only_the_sent_revision);
   ADD ("/store/canary-not-on-disk", test_canary_not_on_disk);
   ADD ("/store/wipe", test_wipe);
+  ADD ("/store/purge-keeps-unsent", test_purge_keeps_unsent);
 #undef ADD
+  g_test_add_func ("/store/migrates-from-version-1", test_migrates_from_version_1);
 
   return g_test_run ();
 }
