@@ -10,13 +10,18 @@
 
 #include "fk-application.h"
 #include "fk-error.h"
+#include "fk-preferences.h"
 #include "fk-window.h"
+
+/* How long quitting may wait for the disk and the keyring. */
+#define FLUSH_TIMEOUT_SECONDS 10
 
 struct _FkApplication
 {
   AdwApplication  parent_instance;
 
   FkClient       *client;
+  GSettings      *settings;
   GCancellable   *cancellable;
   GError         *load_error;
   gboolean        loaded;
@@ -132,10 +137,29 @@ app_about_action (GSimpleAction *action,
                          NULL);
 }
 
+static void
+app_preferences_action (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  FkApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  FkPreferences *preferences = fk_preferences_new (parent, self->client);
+
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", app_quit_action },
   { "about", app_about_action },
+  { "preferences", app_preferences_action },
 };
+
+static void
+on_retention_changed (FkApplication *self)
+{
+  fk_client_set_retention_days (self->client, g_settings_get_uint (self->settings, "retention-days"));
+}
 
 static int
 fk_application_handle_local_options (GApplication *application,
@@ -162,13 +186,19 @@ fk_application_startup (GApplication *application)
 {
   FkApplication *self = FK_APPLICATION (application);
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (fk_application_parent_class)->startup (application);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
 
   self->client = fk_client_new (self->data_dir);
+  self->settings = g_settings_new (APP_ID);
+  g_signal_connect_object (self->settings, "changed::retention-days", G_CALLBACK (on_retention_changed), self,
+                           G_CONNECT_SWAPPED);
+  on_retention_changed (self);
   fk_client_load_async (self->client, self->cancellable, on_load_ready, g_object_ref (self));
 }
 
@@ -225,12 +255,70 @@ fk_application_open (GApplication  *application,
     }
 }
 
+typedef struct {
+  gboolean done;
+  gboolean abandoned;   /* the process is leaving without the answer */
+} Flush;
+
+static void
+on_flush_ready (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Flush *flush = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fk_client_close_finish (FK_CLIENT (object), result, &error))
+    g_warning ("Not everything reached the disk before quitting: %s %d",
+               g_quark_to_string (error->domain), error->code);
+
+  if (flush->abandoned)
+    g_free (flush);
+  else
+    flush->done = TRUE;
+}
+
+static gboolean
+on_flush_timeout (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
 static void
 fk_application_shutdown (GApplication *application)
 {
   FkApplication *self = FK_APPLICATION (application);
 
   g_cancellable_cancel (self->cancellable);
+
+  /* The main loop has ended, but a kept session, a draft saved as the
+   * window closed or a wipe may still be on its way to disk: wait for it,
+   * within reason, rather than lose it. */
+  if (self->client != NULL)
+    {
+      Flush *flush = g_new0 (Flush, 1);
+      gboolean timed_out = FALSE;
+      guint timeout_id;
+
+      fk_client_close_async (self->client, NULL, on_flush_ready, flush);
+      timeout_id = g_timeout_add_seconds (FLUSH_TIMEOUT_SECONDS, on_flush_timeout, &timed_out);
+      while (!flush->done && !timed_out)
+        g_main_context_iteration (NULL, TRUE);
+
+      if (flush->done)
+        {
+          g_source_remove (timeout_id);
+          g_free (flush);
+        }
+      else
+        {
+          g_warning ("Quitting before the disk and the keyring confirmed every change");
+          flush->abandoned = TRUE;
+        }
+    }
 
   G_APPLICATION_CLASS (fk_application_parent_class)->shutdown (application);
 }
@@ -241,6 +329,7 @@ fk_application_finalize (GObject *object)
   FkApplication *self = (FkApplication *) object;
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
   g_clear_object (&self->client);
   g_clear_error (&self->load_error);
   g_free (self->data_dir);

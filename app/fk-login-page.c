@@ -20,6 +20,8 @@ struct _FkLoginPage
   FkClient     *client;
   GCancellable *cancellable;
 
+  GtkWidget    *window_title;
+  GtkWidget    *prompt_label;
   GtkWidget    *stack;
   GtkWidget    *pin_pad;
   GtkWidget    *status_label;
@@ -71,6 +73,25 @@ show_blocked (FkLoginPage   *self,
     }
 
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "blocked");
+}
+
+/* The same pad logs in and unlocks; the words say which. */
+static void
+update_prompt (FkLoginPage *self)
+{
+  FkClientState state = self->client != NULL ? fk_client_get_state (self->client) : FK_CLIENT_STATE_LOADING;
+
+  if (state == FK_CLIENT_STATE_IDLE_LOCKED)
+    {
+      adw_window_title_set_title (ADW_WINDOW_TITLE (self->window_title), _("Locked"));
+      gtk_label_set_text (GTK_LABEL (self->prompt_label),
+                          _("Fältkoll is locked. Enter your PIN to unlock; your session is still running."));
+    }
+  else
+    {
+      adw_window_title_set_title (ADW_WINDOW_TITLE (self->window_title), _("Log in"));
+      gtk_label_set_text (GTK_LABEL (self->prompt_label), _("Enter the PIN for your Mobile service ID."));
+    }
 }
 
 static void
@@ -126,6 +147,7 @@ on_login_ready (GObject      *object,
 
   set_working (self, FALSE);
   show_status (self, NULL);
+  update_prompt (self);
   g_signal_emit (self, signals[LOGGED_IN], 0);
 }
 
@@ -164,6 +186,8 @@ fk_login_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
   g_clear_object (&self->client);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FK_TYPE_LOGIN_PAGE);
@@ -240,6 +264,8 @@ fk_login_page_class_init (FkLoginPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/faltkoll/Faltkoll/ui/fk-login-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, FkLoginPage, window_title);
+  gtk_widget_class_bind_template_child (widget_class, FkLoginPage, prompt_label);
   gtk_widget_class_bind_template_child (widget_class, FkLoginPage, stack);
   gtk_widget_class_bind_template_child (widget_class, FkLoginPage, pin_pad);
   gtk_widget_class_bind_template_child (widget_class, FkLoginPage, status_label);
@@ -271,8 +297,15 @@ fk_login_page_set_client (FkLoginPage *self,
   g_return_if_fail (FK_IS_LOGIN_PAGE (self));
   g_return_if_fail (client == NULL || FK_IS_CLIENT (client));
 
-  if (!g_set_object (&self->client, client))
+  if (self->client == client)
     return;
+
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  g_set_object (&self->client, client);
+  if (client != NULL)
+    g_signal_connect_object (client, "notify::state", G_CALLBACK (update_prompt), self, G_CONNECT_SWAPPED);
+  update_prompt (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
 }
@@ -287,6 +320,7 @@ fk_login_page_reset (FkLoginPage *self)
   fk_pin_pad_clear (FK_PIN_PAD (self->pin_pad));
   set_working (self, FALSE);
   show_status (self, NULL);
+  update_prompt (self);
 
   state = self->client != NULL ? fk_client_get_state (self->client) : FK_CLIENT_STATE_LOADING;
   if (state == FK_CLIENT_STATE_DISABLED || state == FK_CLIENT_STATE_REVOKED)

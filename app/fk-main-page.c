@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
+#include "fk-checklist-list.h"
 #include "fk-main-page.h"
 #include "fk-tip-list.h"
 
@@ -25,6 +26,7 @@ struct _FkMainPage
   GtkWidget *sync_error_icon;
   GtkWidget *pending_label;
   GtkWidget *view_stack;
+  GtkWidget *checklist_list;
   GtkWidget *tip_list;
 };
 
@@ -140,6 +142,17 @@ pending_to_tooltip (GBinding     *binding,
                                                       pending),
                                             pending));
   return TRUE;
+}
+
+/* The window's toast overlay shows what the Events view has to say. */
+static void
+on_checklist_toast (FkMainPage *self,
+                    const char *text)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
 }
 
 static void
@@ -274,6 +287,7 @@ fk_main_page_class_init (FkMainPageClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 
+  g_type_ensure (FK_TYPE_CHECKLIST_LIST);
   g_type_ensure (FK_TYPE_TIP_LIST);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -283,7 +297,9 @@ fk_main_page_class_init (FkMainPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FkMainPage, sync_error_icon);
   gtk_widget_class_bind_template_child (widget_class, FkMainPage, pending_label);
   gtk_widget_class_bind_template_child (widget_class, FkMainPage, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, FkMainPage, checklist_list);
   gtk_widget_class_bind_template_child (widget_class, FkMainPage, tip_list);
+  gtk_widget_class_bind_template_callback (widget_class, on_checklist_toast);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -294,9 +310,6 @@ fk_main_page_init (FkMainPage *self)
   self->bindings = g_ptr_array_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
-
-  /* Events are a placeholder in this version; open where the work is. */
-  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (self->view_stack), "tips");
 }
 
 FkClient *
@@ -323,6 +336,7 @@ fk_main_page_set_client (FkMainPage *self,
   if (client != NULL)
     fk_main_page_bind_sync_engine (self, fk_client_get_sync_engine (client));
 
+  fk_checklist_list_set_client (FK_CHECKLIST_LIST (self->checklist_list), client);
   fk_tip_list_set_client (FK_TIP_LIST (self->tip_list), client);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);

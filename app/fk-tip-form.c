@@ -5,6 +5,9 @@
  * Fields are bound both ways to the FkHotelTip, and each field shows the
  * core's own verdict (fk_hotel_tip_check_field) under it once the officer
  * has touched it, so the form and the server never disagree about a rule.
+ *
+ * Edits are saved as a draft at most AUTOSAVE_SECONDS after they are made,
+ * one save at a time, so a crash or a dead battery loses next to nothing.
  */
 #define G_LOG_DOMAIN "fk-tip-form"
 
@@ -57,6 +60,23 @@ static const struct {
 /* ISO 8601 order, which is also how Swedish writes dates and times. */
 #define RECEIVED_AT_FORMAT "%Y-%m-%d %H:%M"
 
+#define AUTOSAVE_SECONDS 2
+
+typedef enum {
+  SAVE_NONE,
+  SAVE_DRAFT,
+  SAVE_SEND,
+} SaveRequest;
+
+/* One save of one tip; the form may have moved on to another tip by the
+ * time it completes. */
+typedef struct {
+  FkTipForm  *self;
+  FkHotelTip *tip;
+  gboolean    send;
+  gboolean    autosave;
+} SaveOp;
+
 struct _FkTipForm
 {
   GtkWidget     parent_instance;
@@ -68,8 +88,13 @@ struct _FkTipForm
   gboolean      touched[N_FIELDS];
   gboolean      received_at_invalid;
   gboolean      syncing;
-  gboolean      saving;
-  gboolean      sending;
+  gboolean      saving;       /* an explicit save or send is running */
+  gboolean      in_flight;    /* any save of this tip is running */
+  gboolean      dirty;        /* edits no save has started on yet */
+  SaveRequest   queued;       /* asked for while another save ran */
+  guint         autosave_id;
+  const char   *save_status;  /* shown instead of the state while set */
+  GPtrArray    *flush_tasks;
 
   GtkWidget    *widgets[N_FIELDS];
   GtkWidget    *errors[N_FIELDS];
@@ -201,8 +226,79 @@ fk_tip_form_update_state (FkTipForm *self)
   gtk_widget_set_visible (self->button_box, editable);
   gtk_widget_set_sensitive (self->button_box, !self->saving);
 
-  adw_window_title_set_subtitle (ADW_WINDOW_TITLE (self->window_title),
-                                 self->tip != NULL ? fk_tip_list_state_to_label (fk_hotel_tip_get_state (self->tip)) : NULL);
+  if (self->tip == NULL)
+    adw_window_title_set_subtitle (ADW_WINDOW_TITLE (self->window_title), NULL);
+  else if (self->save_status != NULL)
+    adw_window_title_set_subtitle (ADW_WINDOW_TITLE (self->window_title), self->save_status);
+  else
+    adw_window_title_set_subtitle (ADW_WINDOW_TITLE (self->window_title),
+                                   fk_tip_list_state_to_label (fk_hotel_tip_get_state (self->tip)));
+}
+
+static void
+set_save_status (FkTipForm  *self,
+                 const char *status)
+{
+  self->save_status = status;
+  fk_tip_form_update_state (self);
+}
+
+static void fk_tip_form_start_save (FkTipForm *self,
+                                    gboolean   send,
+                                    gboolean   autosave);
+
+static gboolean
+can_save (FkTipForm *self)
+{
+  return self->client != NULL && self->tip != NULL &&
+         fk_client_get_state (self->client) == FK_CLIENT_STATE_UNLOCKED &&
+         fk_tip_form_is_editable (self);
+}
+
+static void
+complete_flushes (FkTipForm *self)
+{
+  g_autoptr(GPtrArray) tasks = NULL;
+
+  if (self->in_flight || (self->dirty && can_save (self)))
+    return;
+
+  tasks = g_steal_pointer (&self->flush_tasks);
+  self->flush_tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < tasks->len; i++)
+    g_task_return_boolean (g_ptr_array_index (tasks, i), !self->dirty);
+}
+
+static gboolean
+on_autosave_timeout (gpointer user_data)
+{
+  FkTipForm *self = user_data;
+
+  self->autosave_id = 0;
+  if (self->dirty && !self->in_flight && can_save (self))
+    fk_tip_form_start_save (self, FALSE, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_autosave (FkTipForm *self)
+{
+  /* Not restarted by further typing: a long burst still saves every few
+   * seconds. */
+  if (self->autosave_id == 0 && self->dirty && can_save (self))
+    self->autosave_id = g_timeout_add_seconds (AUTOSAVE_SECONDS, on_autosave_timeout, self);
+}
+
+static void
+mark_dirty (FkTipForm *self)
+{
+  if (!fk_tip_form_is_editable (self))
+    return;
+
+  self->dirty = TRUE;
+  if (self->save_status != NULL && !self->in_flight)
+    set_save_status (self, NULL);
+  schedule_autosave (self);
 }
 
 static void
@@ -307,12 +403,20 @@ on_tip_notify (FkTipForm  *self,
   if (g_str_equal (pspec->name, "indicators"))
     {
       sync_indicators (self);
+      mark_dirty (self);
+      return;
+    }
+  if (g_str_equal (pspec->name, "urgent") || g_str_equal (pspec->name, "observed-at"))
+    {
+      mark_dirty (self);
       return;
     }
 
   field = field_from_property (pspec->name);
   if (field < 0)
     return;
+
+  mark_dirty (self);
 
   if (field == FIELD_RECEIVED_AT && !self->syncing)
     {
@@ -444,35 +548,116 @@ fk_tip_form_show_invalid_field (FkTipForm *self)
 }
 
 static void
+save_op_free (SaveOp *op)
+{
+  g_object_unref (op->self);
+  g_object_unref (op->tip);
+  g_free (op);
+}
+
+static void
 on_save_tip_ready (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  g_autoptr(FkTipForm) self = user_data;
+  SaveOp *op = user_data;
+  FkTipForm *self = op->self;
   g_autoptr(GError) error = NULL;
+  gboolean ok;
+  SaveRequest queued;
 
-  if (!fk_client_save_tip_finish (FK_CLIENT (object), result, &error))
+  ok = fk_client_save_tip_finish (FK_CLIENT (object), result, &error);
+  if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
+      save_op_free (op);
+      return;
+    }
 
-      fk_tip_form_set_saving (self, FALSE);
+  /* A last save of a tip the form has already left. */
+  if (op->tip != self->tip)
+    {
+      if (!ok)
+        g_debug ("Saving a left tip failed: %s %d", g_quark_to_string (error->domain), error->code);
+      save_op_free (op);
+      return;
+    }
+
+  self->in_flight = FALSE;
+  queued = self->queued;
+  self->queued = SAVE_NONE;
+
+  if (op->autosave)
+    {
+      if (ok)
+        set_save_status (self, self->dirty ? NULL : _("Saved"));
+      else
+        {
+          /* Kept in the form; tried again after the next edit or unlock. */
+          g_debug ("Autosave failed: %s %d", g_quark_to_string (error->domain), error->code);
+          self->dirty = TRUE;
+          set_save_status (self, _("Not saved yet"));
+        }
+
+      if (queued != SAVE_NONE)
+        fk_tip_form_start_save (self, queued == SAVE_SEND, FALSE);
+      else
+        schedule_autosave (self);
+      complete_flushes (self);
+      save_op_free (op);
+      return;
+    }
+
+  fk_tip_form_set_saving (self, FALSE);
+
+  if (!ok)
+    {
+      self->dirty = TRUE;
       if (g_error_matches (error, FK_ERROR, FK_ERROR_INVALID_RECORD) &&
           fk_tip_form_show_invalid_field (self))
-        return;
-
-      if (error->domain == FK_ERROR)
+        {
+          /* The field says what to fix. */
+        }
+      else if (error->domain == FK_ERROR)
         show_form_error (self, error->message);
       else
         {
           g_debug ("Saving a tip failed: %s %d", g_quark_to_string (error->domain), error->code);
           show_form_error (self, fk_error_code_to_message (FK_ERROR_STORAGE));
         }
+      complete_flushes (self);
+      save_op_free (op);
       return;
     }
 
-  fk_tip_form_set_saving (self, FALSE);
-  g_signal_emit (self, signals[SAVED], 0, self->sending);
+  set_save_status (self, NULL);
+  complete_flushes (self);
+  g_signal_emit (self, signals[SAVED], 0, op->send);
+  save_op_free (op);
+}
+
+static void
+fk_tip_form_start_save (FkTipForm *self,
+                        gboolean   send,
+                        gboolean   autosave)
+{
+  SaveOp *op = g_new0 (SaveOp, 1);
+
+  g_clear_handle_id (&self->autosave_id, g_source_remove);
+
+  op->self = g_object_ref (self);
+  op->tip = g_object_ref (self->tip);
+  op->send = send;
+  op->autosave = autosave;
+
+  self->dirty = FALSE;
+  self->in_flight = TRUE;
+  if (autosave)
+    set_save_status (self, _("Saving…"));
+  else
+    fk_tip_form_set_saving (self, TRUE);
+
+  fk_client_save_tip_async (self->client, self->tip, send, self->cancellable,
+                            on_save_tip_ready, op);
 }
 
 static void
@@ -488,15 +673,15 @@ fk_tip_form_save (FkTipForm *self,
   if (send && fk_tip_form_show_invalid_field (self))
     return;
 
-  self->sending = send;
-  fk_tip_form_set_saving (self, TRUE);
+  /* Two saves of one tip racing could land in the wrong order on disk. */
+  if (self->in_flight)
+    {
+      self->queued = send ? SAVE_SEND : SAVE_DRAFT;
+      fk_tip_form_set_saving (self, TRUE);
+      return;
+    }
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-
-  fk_client_save_tip_async (self->client, self->tip, send, self->cancellable,
-                            on_save_tip_ready, g_object_ref (self));
+  fk_tip_form_start_save (self, send, FALSE);
 }
 
 static void
@@ -538,15 +723,44 @@ fk_tip_form_add_indicators (FkTipForm *self)
 }
 
 static void
+on_client_state_changed (FkTipForm *self)
+{
+  if (can_save (self))
+    {
+      /* Back from a lock: what could not be saved then is saved now. */
+      if (self->save_status != NULL && !self->in_flight)
+        set_save_status (self, NULL);
+      schedule_autosave (self);
+    }
+  else
+    g_clear_handle_id (&self->autosave_id, g_source_remove);
+}
+
+static void
+fk_tip_form_unmap (GtkWidget *widget)
+{
+  FkTipForm *self = FK_TIP_FORM (widget);
+
+  /* Leaving the form: no reason to wait for the timer. */
+  if (self->dirty && !self->in_flight && can_save (self))
+    fk_tip_form_start_save (self, FALSE, TRUE);
+
+  GTK_WIDGET_CLASS (fk_tip_form_parent_class)->unmap (widget);
+}
+
+static void
 fk_tip_form_dispose (GObject *object)
 {
   FkTipForm *self = (FkTipForm *) object;
   GtkWidget *child;
 
+  g_clear_handle_id (&self->autosave_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   fk_tip_form_unbind (self);
   g_clear_object (&self->tip);
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
   g_clear_object (&self->client);
   g_clear_pointer (&self->indicator_checks, g_ptr_array_unref);
 
@@ -564,6 +778,7 @@ fk_tip_form_finalize (GObject *object)
   FkTipForm *self = (FkTipForm *) object;
 
   g_ptr_array_unref (self->bindings);
+  g_ptr_array_unref (self->flush_tasks);
 
   G_OBJECT_CLASS (fk_tip_form_parent_class)->finalize (object);
 }
@@ -621,6 +836,8 @@ fk_tip_form_class_init (FkTipFormClass *klass)
   object_class->get_property = fk_tip_form_get_property;
   object_class->set_property = fk_tip_form_set_property;
 
+  widget_class->unmap = fk_tip_form_unmap;
+
   properties[PROP_CLIENT] =
     g_param_spec_object ("client", NULL, NULL,
                          FK_TYPE_CLIENT,
@@ -676,6 +893,8 @@ fk_tip_form_init (FkTipForm *self)
 {
   self->bindings = g_ptr_array_new ();
   self->indicator_checks = g_ptr_array_new ();
+  self->flush_tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -706,10 +925,47 @@ fk_tip_form_set_client (FkTipForm *self,
   g_return_if_fail (FK_IS_TIP_FORM (self));
   g_return_if_fail (client == NULL || FK_IS_CLIENT (client));
 
-  if (!g_set_object (&self->client, client))
+  if (self->client == client)
     return;
 
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  g_set_object (&self->client, client);
+  if (client != NULL)
+    g_signal_connect_object (client, "notify::state", G_CALLBACK (on_client_state_changed), self,
+                             G_CONNECT_SWAPPED);
+
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
+}
+
+void
+fk_tip_form_flush_async (FkTipForm           *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (FK_IS_TIP_FORM (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fk_tip_form_flush_async);
+
+  if (self->dirty && !self->in_flight && can_save (self))
+    fk_tip_form_start_save (self, FALSE, TRUE);
+
+  g_ptr_array_add (self->flush_tasks, g_steal_pointer (&task));
+  complete_flushes (self);
+}
+
+gboolean
+fk_tip_form_flush_finish (FkTipForm     *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 FkHotelTip *
@@ -730,9 +986,27 @@ fk_tip_form_set_tip (FkTipForm  *self,
   if (tip == self->tip)
     return;
 
-  g_cancellable_cancel (self->cancellable);
+  /* What was typed into the tip being left is kept as its draft. */
+  if (self->dirty && !self->saving && can_save (self))
+    {
+      SaveOp *op = g_new0 (SaveOp, 1);
+
+      op->self = g_object_ref (self);
+      op->tip = g_object_ref (self->tip);
+      op->autosave = TRUE;
+      fk_client_save_tip_async (self->client, self->tip, FALSE, self->cancellable,
+                                on_save_tip_ready, op);
+    }
+
   fk_tip_form_unbind (self);
   g_set_object (&self->tip, tip);
+
+  g_clear_handle_id (&self->autosave_id, g_source_remove);
+  self->dirty = FALSE;
+  self->in_flight = FALSE;
+  self->queued = SAVE_NONE;
+  self->save_status = NULL;
+  complete_flushes (self);
 
   self->saving = FALSE;
   self->received_at_invalid = FALSE;

@@ -21,4 +21,14 @@ FkHotelTip *fk_tip_form_get_tip     (FkTipForm  *self);
 void        fk_tip_form_set_tip     (FkTipForm  *self,
                                      FkHotelTip *tip);
 
+/* Completes once every edit made so far is durable as a draft: TRUE, or
+ * FALSE when it cannot be saved now (locked) and stays in the form. */
+void        fk_tip_form_flush_async  (FkTipForm           *self,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+gboolean    fk_tip_form_flush_finish (FkTipForm           *self,
+                                      GAsyncResult        *result,
+                                      GError             **error);
+
 G_END_DECLS

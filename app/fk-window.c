@@ -6,14 +6,16 @@
 
 #include "config.h"
 
+#include <time.h>
 #include <glib/gi18n.h>
 
 #include "fk-enroll-page.h"
 #include "fk-error.h"
 #include "fk-login-page.h"
 #include "fk-main-page.h"
+#include "fk-sync-details.h"
 #include "fk-tip-form.h"
-#include "fk-window.h"
+#include "fk-window-private.h"
 
 struct _FkWindow
 {
@@ -23,6 +25,15 @@ struct _FkWindow
   GSettings            *settings;
   GCancellable         *cancellable;
   FkPage                page;
+  FkClientState         state;
+  /* Where a lock left the officer, to return there after the PIN. */
+  FkPage                resume_page;
+  /* A lock or logout of our own is under way: not an expiry. */
+  gboolean              ending;
+
+  guint                 idle_timeout_id;
+  gint64                last_input_us;   /* CLOCK_BOOTTIME */
+  guint                 idle_minute_ms;
 
   AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
@@ -33,6 +44,7 @@ struct _FkWindow
   AdwLeaflet           *leaflet;
   FkMainPage           *main_page;
   FkTipForm            *tip_form;
+  FkSyncDetails        *sync_details;
 };
 
 G_DEFINE_FINAL_TYPE (FkWindow, fk_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -85,6 +97,208 @@ window_sync_action (GtkWidget  *widget,
   fk_client_sync_async (self->client, self->cancellable, on_sync_ready, g_object_ref (self));
 }
 
+static gboolean
+is_working_page (FkPage page)
+{
+  return page == FK_PAGE_MAIN || page == FK_PAGE_TIP_FORM || page == FK_PAGE_SYNC_DETAILS;
+}
+
+/* Boot time keeps counting through suspend, so a phone that slept in a
+ * pocket locks at its first touch. */
+static gint64
+boottime_now (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_BOOTTIME, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+static gint64
+idle_limit_us (FkWindow *self)
+{
+  return (gint64) g_settings_get_uint (self->settings, "idle-lock-minutes") * self->idle_minute_ms * 1000;
+}
+
+static gboolean on_idle_timeout (gpointer user_data);
+
+static void
+arm_idle_timer (FkWindow *self,
+                gint64    delay_us)
+{
+  gint64 delay_ms = MAX (delay_us / 1000, 1);
+
+  g_clear_handle_id (&self->idle_timeout_id, g_source_remove);
+  /* Whole seconds let the system batch wake-ups; tests use shorter. */
+  if (delay_ms >= 2000)
+    self->idle_timeout_id = g_timeout_add_seconds ((guint) ((delay_ms + 999) / 1000), on_idle_timeout, self);
+  else
+    self->idle_timeout_id = g_timeout_add ((guint) delay_ms, on_idle_timeout, self);
+}
+
+static void
+restart_idle_timer (FkWindow *self)
+{
+  if (fk_client_get_state (self->client) != FK_CLIENT_STATE_UNLOCKED)
+    return;
+
+  self->last_input_us = boottime_now ();
+  arm_idle_timer (self, idle_limit_us (self));
+}
+
+static void
+on_flushed_for_lock (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(FkWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fk_tip_form_flush_finish (FK_TIP_FORM (object), result, &error) && error != NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_debug ("Saving the form before the lock failed: %s %d", g_quark_to_string (error->domain), error->code);
+    }
+
+  /* The session runs on; the PIN opens it again, offline too.  The state
+   * change takes the window to the login page. */
+  fk_client_lock (self->client);
+  self->ending = FALSE;
+}
+
+static void
+fk_window_lock (FkWindow *self)
+{
+  if (self->ending || fk_client_get_state (self->client) != FK_CLIENT_STATE_UNLOCKED)
+    return;
+
+  self->ending = TRUE;
+  g_clear_handle_id (&self->idle_timeout_id, g_source_remove);
+  /* Once locked the store's key is gone: save what was typed first. */
+  fk_tip_form_flush_async (self->tip_form, self->cancellable, on_flushed_for_lock, g_object_ref (self));
+}
+
+static gboolean
+on_idle_timeout (gpointer user_data)
+{
+  FkWindow *self = user_data;
+  gint64 left = self->last_input_us + idle_limit_us (self) - boottime_now ();
+
+  self->idle_timeout_id = 0;
+  if (left > 0)
+    arm_idle_timer (self, left);
+  else
+    fk_window_lock (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_input_event (FkWindow *self,
+                GdkEvent *event)
+{
+  gint64 now;
+
+  switch ((int) gdk_event_get_event_type (event))
+    {
+    case GDK_KEY_PRESS:
+    case GDK_BUTTON_PRESS:
+    case GDK_MOTION_NOTIFY:
+    case GDK_SCROLL:
+    case GDK_TOUCH_BEGIN:
+    case GDK_TOUCH_UPDATE:
+    case GDK_TOUCHPAD_SWIPE:
+    case GDK_TOUCHPAD_PINCH:
+      break;
+    default:
+      return GDK_EVENT_PROPAGATE;
+    }
+
+  /* The timer runs only while unlocked. */
+  if (self->idle_timeout_id == 0)
+    return GDK_EVENT_PROPAGATE;
+
+  now = boottime_now ();
+  /* The timer itself stood still during suspend: the first touch after a
+   * long sleep locks instead of acting on what is behind it. */
+  if (now - self->last_input_us >= idle_limit_us (self))
+    {
+      fk_window_lock (self);
+      return GDK_EVENT_STOP;
+    }
+
+  self->last_input_us = now;
+  return GDK_EVENT_PROPAGATE;
+}
+
+static void
+on_idle_setting_changed (FkWindow *self)
+{
+  if (self->idle_timeout_id != 0)
+    arm_idle_timer (self, MAX (self->last_input_us + idle_limit_us (self) - boottime_now (), 0));
+}
+
+static void
+on_client_state_changed (FkWindow *self)
+{
+  FkClientState state = fk_client_get_state (self->client);
+  FkClientState previous = self->state;
+
+  self->state = state;
+
+  if (state == FK_CLIENT_STATE_UNLOCKED)
+    {
+      restart_idle_timer (self);
+      return;
+    }
+
+  g_clear_handle_id (&self->idle_timeout_id, g_source_remove);
+
+  switch (state)
+    {
+    case FK_CLIENT_STATE_IDLE_LOCKED:
+    case FK_CLIENT_STATE_LOCKED:
+      /* The login page goes over the open form; the form stays as it is. */
+      if (is_working_page (self->page))
+        {
+          self->resume_page = self->page;
+          fk_window_show_page (self, FK_PAGE_LOGIN);
+        }
+      if (previous == FK_CLIENT_STATE_UNLOCKED && state == FK_CLIENT_STATE_LOCKED && !self->ending)
+        fk_window_toast (self, fk_error_code_to_message (FK_ERROR_SESSION_EXPIRED));
+      break;
+
+    case FK_CLIENT_STATE_DISABLED:
+    case FK_CLIENT_STATE_REVOKED:
+      self->resume_page = FK_PAGE_MAIN;
+      fk_tip_form_set_tip (self->tip_form, NULL);
+      fk_window_show_page (self, FK_PAGE_LOGIN);
+      break;
+
+    case FK_CLIENT_STATE_NOT_ENROLLED:
+      self->resume_page = FK_PAGE_MAIN;
+      fk_tip_form_set_tip (self->tip_form, NULL);
+      fk_window_show_page (self, FK_PAGE_ENROLL);
+      break;
+
+    case FK_CLIENT_STATE_LOADING:
+    default:
+      break;
+    }
+}
+
+static void
+on_session_expiring (FkWindow *self)
+{
+  AdwToast *toast = adw_toast_new (_("Your session expires in 15 minutes."));
+
+  /* Stays until dismissed: easy to miss while writing. */
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 static void
 on_logout_ready (GObject      *object,
                  GAsyncResult *result,
@@ -106,11 +320,35 @@ on_logout_ready (GObject      *object,
 }
 
 static void
+on_flushed_for_logout (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(FkWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fk_tip_form_flush_finish (FK_TIP_FORM (object), result, &error) && error != NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_debug ("Saving the form before logout failed: %s %d", g_quark_to_string (error->domain), error->code);
+    }
+
+  /* A logout closes the form for good; its draft is on disk. */
+  fk_tip_form_set_tip (self->tip_form, NULL);
+  self->resume_page = FK_PAGE_MAIN;
+  fk_client_logout_async (self->client, self->cancellable, on_logout_ready, g_object_ref (self));
+  self->ending = FALSE;
+}
+
+static void
 fk_window_end_session (FkWindow *self)
 {
+  self->ending = TRUE;
+  g_clear_handle_id (&self->idle_timeout_id, g_source_remove);
   /* Hide the officer's data at once; the server round trip can take a while. */
   fk_window_show_page (self, FK_PAGE_LOGIN);
-  fk_client_logout_async (self->client, self->cancellable, on_logout_ready, g_object_ref (self));
+  fk_tip_form_flush_async (self->tip_form, self->cancellable, on_flushed_for_logout, g_object_ref (self));
 }
 
 static void
@@ -118,11 +356,7 @@ window_lock_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *param)
 {
-  FkWindow *self = FK_WINDOW (widget);
-
-  /* The session runs on; the PIN opens it again, offline too. */
-  fk_client_lock (self->client);
-  fk_window_show_page (self, fk_window_page_for_state (fk_client_get_state (self->client)));
+  fk_window_lock (FK_WINDOW (widget));
 }
 
 static void
@@ -157,6 +391,23 @@ window_logout_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static FkHotelTip *
+find_tip (FkWindow   *self,
+          const char *uuid)
+{
+  GListModel *tips = fk_client_get_tips (self->client);
+
+  for (guint i = 0; i < g_list_model_get_n_items (tips); i++)
+    {
+      g_autoptr(FkHotelTip) tip = g_list_model_get_item (tips, i);
+
+      if (g_strcmp0 (fk_hotel_tip_get_uuid (tip), uuid) == 0)
+        return g_steal_pointer (&tip);
+    }
+
+  return NULL;
+}
+
 static void
 window_new_tip_action (GtkWidget  *widget,
                        const char *action_name,
@@ -182,20 +433,53 @@ window_edit_tip_action (GtkWidget  *widget,
                         GVariant   *param)
 {
   FkWindow *self = FK_WINDOW (widget);
-  GListModel *tips = fk_client_get_tips (self->client);
-  const char *uuid = g_variant_get_string (param, NULL);
+  g_autoptr(FkHotelTip) tip = find_tip (self, g_variant_get_string (param, NULL));
 
-  for (guint i = 0; i < g_list_model_get_n_items (tips); i++)
+  if (tip == NULL)
+    return;
+
+  fk_tip_form_set_tip (self->tip_form, tip);
+  fk_window_show_page (self, FK_PAGE_TIP_FORM);
+}
+
+static void
+on_resend_ready (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(FkWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fk_client_save_tip_finish (FK_CLIENT (object), result, &error))
     {
-      g_autoptr(FkHotelTip) tip = g_list_model_get_item (tips, i);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
 
-      if (g_strcmp0 (fk_hotel_tip_get_uuid (tip), uuid) == 0)
-        {
-          fk_tip_form_set_tip (self->tip_form, tip);
-          fk_window_show_page (self, FK_PAGE_TIP_FORM);
-          return;
-        }
+      toast_error (self, error);
     }
+}
+
+static void
+window_send_tip_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  FkWindow *self = FK_WINDOW (widget);
+  g_autoptr(FkHotelTip) tip = find_tip (self, g_variant_get_string (param, NULL));
+
+  if (tip == NULL)
+    return;
+
+  /* Validated again first: a tip the server refused usually needs an edit. */
+  fk_client_save_tip_async (self->client, tip, TRUE, self->cancellable, on_resend_ready, g_object_ref (self));
+}
+
+static void
+window_sync_details_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *param)
+{
+  fk_window_show_page (FK_WINDOW (widget), FK_PAGE_SYNC_DETAILS);
 }
 
 static void
@@ -226,14 +510,27 @@ on_enrolled (FkWindow *self)
 static void
 on_logged_in (FkWindow *self)
 {
-  fk_window_show_page (self, fk_window_page_for_state (fk_client_get_state (self->client)));
+  FkPage page = fk_window_page_for_state (fk_client_get_state (self->client));
+  FkPage resume = self->resume_page;
+
+  self->resume_page = FK_PAGE_MAIN;
+
+  /* Back to the form exactly as the lock left it. */
+  if (page == FK_PAGE_MAIN && resume == FK_PAGE_TIP_FORM && fk_tip_form_get_tip (self->tip_form) != NULL)
+    page = FK_PAGE_TIP_FORM;
+  else if (page == FK_PAGE_MAIN && resume == FK_PAGE_SYNC_DETAILS)
+    page = FK_PAGE_SYNC_DETAILS;
+
+  fk_window_show_page (self, page);
 }
 
 static void
 on_session_ended (FkWindow *self)
 {
-  fk_window_show_page (self, fk_window_page_for_state (fk_client_get_state (self->client)));
-  fk_window_toast (self, fk_error_code_to_message (FK_ERROR_SESSION_EXPIRED));
+  /* The main page's clock saw zero; the client's own state change takes
+   * the window to the login page (and says why), unless it already has. */
+  if (fk_client_get_state (self->client) != FK_CLIENT_STATE_UNLOCKED)
+    on_client_state_changed (self);
 }
 
 static void
@@ -249,7 +546,7 @@ on_leaflet_child_transition (FkWindow *self)
 {
   /* A swipe back leaves the form without going through show_page. */
   if (!adw_leaflet_get_child_transition_running (self->leaflet) &&
-      self->page == FK_PAGE_TIP_FORM &&
+      (self->page == FK_PAGE_TIP_FORM || self->page == FK_PAGE_SYNC_DETAILS) &&
       g_strcmp0 (adw_leaflet_get_visible_child_name (self->leaflet), "list") == 0)
     fk_window_show_page (self, FK_PAGE_MAIN);
 }
@@ -281,6 +578,16 @@ fk_window_constructed (GObject *object)
   fk_login_page_set_client (self->login_page, self->client);
   fk_main_page_set_client (self->main_page, self->client);
   fk_tip_form_set_client (self->tip_form, self->client);
+  fk_sync_details_set_client (self->sync_details, self->client);
+
+  self->state = fk_client_get_state (self->client);
+  g_signal_connect_object (self->client, "notify::state", G_CALLBACK (on_client_state_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->client, "session-expiring", G_CALLBACK (on_session_expiring), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::idle-lock-minutes", G_CALLBACK (on_idle_setting_changed),
+                           self, G_CONNECT_SWAPPED);
+  restart_idle_timer (self);
 
   server_url = g_settings_get_string (self->settings, "last-server-url");
   server_pin = g_settings_get_string (self->settings, "last-server-pin");
@@ -295,6 +602,7 @@ fk_window_dispose (GObject *object)
 {
   FkWindow *self = (FkWindow *) object;
 
+  g_clear_handle_id (&self->idle_timeout_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
 
@@ -367,6 +675,7 @@ fk_window_class_init (FkWindowClass *klass)
   g_type_ensure (FK_TYPE_LOGIN_PAGE);
   g_type_ensure (FK_TYPE_MAIN_PAGE);
   g_type_ensure (FK_TYPE_TIP_FORM);
+  g_type_ensure (FK_TYPE_SYNC_DETAILS);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/faltkoll/Faltkoll/ui/fk-window.ui");
@@ -379,6 +688,7 @@ fk_window_class_init (FkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FkWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, FkWindow, main_page);
   gtk_widget_class_bind_template_child (widget_class, FkWindow, tip_form);
+  gtk_widget_class_bind_template_child (widget_class, FkWindow, sync_details);
   gtk_widget_class_bind_template_callback (widget_class, on_enrolled);
   gtk_widget_class_bind_template_callback (widget_class, on_logged_in);
   gtk_widget_class_bind_template_callback (widget_class, on_session_ended);
@@ -390,6 +700,8 @@ fk_window_class_init (FkWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.logout", NULL, window_logout_action);
   gtk_widget_class_install_action (widget_class, "win.new-tip", NULL, window_new_tip_action);
   gtk_widget_class_install_action (widget_class, "win.edit-tip", "s", window_edit_tip_action);
+  gtk_widget_class_install_action (widget_class, "win.send-tip", "s", window_send_tip_action);
+  gtk_widget_class_install_action (widget_class, "win.sync-details", NULL, window_sync_details_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, window_back_action);
   gtk_widget_class_install_action (widget_class, "win.enroll", NULL, window_enroll_action);
 
@@ -403,12 +715,22 @@ fk_window_class_init (FkWindowClass *klass)
 static void
 fk_window_init (FkWindow *self)
 {
+  GtkEventController *controller;
   int width, height;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (APP_ID);
+  self->idle_minute_ms = 60 * 1000;
+  self->resume_page = FK_PAGE_MAIN;
+
+  /* Capture phase: every key, touch and pointer event counts as use,
+   * whichever widget ends up taking it. */
+  controller = gtk_event_controller_legacy_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "event", G_CALLBACK (on_input_event), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
   width = g_settings_get_int (self->settings, "window-width");
   height = g_settings_get_int (self->settings, "window-height");
@@ -480,7 +802,6 @@ fk_window_show_page (FkWindow *self,
       break;
 
     case FK_PAGE_LOGIN:
-      fk_tip_form_set_tip (self->tip_form, NULL);
       fk_login_page_reset (self->login_page);
       gtk_stack_set_visible_child_name (self->stack, "login");
       gtk_widget_grab_focus (GTK_WIDGET (self->login_page));
@@ -497,17 +818,25 @@ fk_window_show_page (FkWindow *self,
       adw_leaflet_set_visible_child_name (self->leaflet, "form");
       break;
 
+    case FK_PAGE_SYNC_DETAILS:
+      gtk_stack_set_visible_child_name (self->stack, "main");
+      adw_leaflet_set_visible_child_name (self->leaflet, "sync");
+      break;
+
     default:
       g_return_if_reached ();
     }
 
-  working = page == FK_PAGE_MAIN || page == FK_PAGE_TIP_FORM;
+  working = is_working_page (page);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", working);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", working);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.logout", working);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-tip", working);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.edit-tip", working);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back", page == FK_PAGE_TIP_FORM);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.send-tip", working);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-details", working);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back",
+                                 page == FK_PAGE_TIP_FORM || page == FK_PAGE_SYNC_DETAILS);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.enroll", page == FK_PAGE_LOGIN);
 }
 
@@ -551,4 +880,24 @@ fk_window_prefill_enrollment (FkWindow   *self,
     fk_enroll_page_set_server_pin (self->enroll_page, server_pin);
   if (activation_code != NULL)
     fk_enroll_page_set_activation_code (self->enroll_page, activation_code);
+}
+
+void
+fk_window_set_idle_minute_length (FkWindow *self,
+                                  guint     milliseconds)
+{
+  g_return_if_fail (FK_IS_WINDOW (self));
+  g_return_if_fail (milliseconds > 0);
+
+  self->idle_minute_ms = milliseconds;
+  if (self->idle_timeout_id != 0)
+    restart_idle_timer (self);
+}
+
+gboolean
+fk_window_get_idle_timer_running (FkWindow *self)
+{
+  g_return_val_if_fail (FK_IS_WINDOW (self), FALSE);
+
+  return self->idle_timeout_id != 0;
 }

@@ -16,6 +16,7 @@ typedef enum {
   FK_PAGE_LOGIN,
   FK_PAGE_MAIN,
   FK_PAGE_TIP_FORM,
+  FK_PAGE_SYNC_DETAILS,
 } FkPage;
 
 #define FK_TYPE_WINDOW (fk_window_get_type ())

@@ -154,7 +154,6 @@ device_fail (const char *what,
 }
 
 typedef struct {
-  FkClient   *client;
   guint       in_flight;
   guint       saved;
   GError     *error;
@@ -178,7 +177,7 @@ device_save (FkClient *client,
              guint     count)
 {
   FkSyncEngine *engine = fk_client_get_sync_engine (client);
-  Saver saver = { client, 0, 0, NULL };
+  Saver saver = { 0, 0, NULL };
   gint64 deadline;
 
   for (guint i = 0; i < count && saver.error == NULL; i++)
@@ -344,6 +343,25 @@ device_send_each (const char *data_dir,
          read_status_kb ("VmHWM"), read_status_kb ("VmRSS"));
 }
 
+/* Lets whatever login started in the background (a sync, a pull) end, so
+ * that it is not counted with what is measured next. */
+static void
+settle (FkClient *client)
+{
+  FkSyncEngine *engine = fk_client_get_sync_engine (client);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 idle_since = g_get_monotonic_time ();
+
+  while (g_get_monotonic_time () < deadline &&
+         g_get_monotonic_time () - idle_since < 200 * 1000)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+      if (fk_sync_engine_get_sending (engine))
+        idle_since = g_get_monotonic_time ();
+    }
+}
+
 static int
 run_device (int    argc,
             char **argv)
@@ -382,6 +400,7 @@ run_device (int    argc,
   fk_client_login_async (client, PIN, NULL, on_ready, &logged_in);
   if (!fk_client_login_finish (client, wait_for (&logged_in), &error))
     device_fail ("login", error);
+  settle (client);
   reply ("ready");
 
   while (fgets (line, sizeof line, stdin) != NULL)
@@ -440,6 +459,7 @@ typedef struct {
   /* batched, by FkClient */
   double  wall_s;
   guint   requests;
+  char   *requests_detail;
   guint64 bytes;
   double  rss_mib;
   guint   on_server;
@@ -448,6 +468,7 @@ typedef struct {
   double  each_wall_s;       /* for the sample */
   double  each_first_s;      /* its first request, connection included */
   guint   each_requests;
+  char   *each_requests_detail;
   guint64 each_bytes;
   double  each_rss_mib;
   guint   each_on_server;
@@ -668,25 +689,71 @@ proxy_bytes (World *world)
   return field (stats, "up") + field (stats, "down");
 }
 
-/* Requests the server logged so far ("METHOD PATH STATUS N ms"). */
-static guint
-server_requests (World *world)
+static gsize
+server_log_length (World *world)
 {
-  g_autoptr(GRegex) regex = g_regex_new (": [A-Z]+ /\\S+ \\S+ [0-9]+ ms", G_REGEX_MULTILINE, 0, NULL);
-  g_autoptr(GMatchInfo) match = NULL;
   g_autofree char *log = NULL;
-  guint count = 0;
+  gsize length = 0;
+
+  if (!g_file_get_contents (world->server_log, &log, &length, NULL))
+    fail ("cannot read the server's log");
+  return length;
+}
+
+static int
+compare_by_count (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      counts)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (counts, *(const char **) b)) -
+         GPOINTER_TO_UINT (g_hash_table_lookup (counts, *(const char **) a));
+}
+
+/* Requests the server logged ("METHOD PATH STATUS N ms") after @offset of
+ * its log; @detail_out gets them per endpoint. */
+static guint
+server_requests_since (World  *world,
+                       gsize   offset,
+                       char  **detail_out)
+{
+  g_autoptr(GRegex) regex = g_regex_new (": ([A-Z]+ /\\S+) \\S+ [0-9]+ ms", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) endpoints = NULL;
+  g_autoptr(GString) detail = g_string_new (NULL);
+  g_autofree char *log = NULL;
+  GHashTableIter iter;
+  gpointer key;
+  gsize length = 0;
+  guint total = 0;
 
   /* The server logs a request once its reply is out, which can be just
    * after the client has read it. */
   g_usleep (300 * 1000);
-  if (!g_file_get_contents (world->server_log, &log, NULL, NULL))
+  if (!g_file_get_contents (world->server_log, &log, &length, NULL) || length < offset)
     fail ("cannot read the server's log");
 
-  for (g_regex_match (regex, log, 0, &match); g_match_info_matches (match); g_match_info_next (match, NULL))
-    count++;
+  for (g_regex_match (regex, log + offset, 0, &match); g_match_info_matches (match); g_match_info_next (match, NULL))
+    {
+      char *endpoint = g_match_info_fetch (match, 1);
+      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (counts, endpoint));
 
-  return count;
+      g_hash_table_replace (counts, endpoint, GUINT_TO_POINTER (count + 1));
+      total++;
+    }
+
+  endpoints = g_ptr_array_new ();
+  g_hash_table_iter_init (&iter, counts);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (endpoints, key);
+  g_ptr_array_sort_with_data (endpoints, compare_by_count, counts);
+  for (guint i = 0; i < endpoints->len; i++)
+    g_string_append_printf (detail, "%s%u× %s", i > 0 ? ", " : "",
+                            GPOINTER_TO_UINT (g_hash_table_lookup (counts, endpoints->pdata[i])),
+                            (const char *) endpoints->pdata[i]);
+  *detail_out = g_string_free (g_steal_pointer (&detail), FALSE);
+
+  return total;
 }
 
 static guint
@@ -725,7 +792,7 @@ run_batched (World *world,
   g_autofree char *saved = NULL;
   g_autofree char *synced = NULL;
   guint64 bytes_before;
-  guint requests_before;
+  gsize log_before;
 
   spawn_device (world, device, data_dir, OFFICER_BATCHED);
 
@@ -736,7 +803,7 @@ run_batched (World *world,
   g_free (child_ask (&world->proxy, "up"));
 
   bytes_before = proxy_bytes (world);
-  requests_before = server_requests (world);
+  log_before = server_log_length (world);
   synced = child_ask (device, "sync");
   if (field (synced, "after") != 0 || field (synced, "was_sending") != 0)
     fail ("the sync left “%s”", synced);
@@ -744,7 +811,7 @@ run_batched (World *world,
   result->wall_s = field (synced, "wall_us") / 1e6;
   result->rss_mib = field (synced, "hwm_kb") / 1024.0;
   result->bytes = proxy_bytes (world) - bytes_before;
-  result->requests = server_requests (world) - requests_before;
+  result->requests = server_requests_since (world, log_before, &result->requests_detail);
   result->on_server = server_records (world, OFFICER_BATCHED);
 }
 
@@ -755,23 +822,25 @@ run_per_record (World *world,
   g_autofree char *data_dir = g_build_filename (world->root, "device-per-record", NULL);
   g_autofree char *command = g_strdup_printf ("send-each %u", result->sample);
   g_autofree char *sent = NULL;
+  g_autofree char *expected = NULL;
   Child device = { 0 };
   guint64 bytes_before;
-  guint requests_before;
+  gsize log_before;
 
   spawn_device (world, &device, data_dir, OFFICER_PER_RECORD);
   bytes_before = proxy_bytes (world);
-  requests_before = server_requests (world);
+  log_before = server_log_length (world);
   sent = child_ask (&device, command);
 
   result->each_wall_s = field (sent, "wall_us") / 1e6;
   result->each_first_s = field (sent, "first_us") / 1e6;
   result->each_rss_mib = field (sent, "hwm_kb") / 1024.0;
   result->each_bytes = proxy_bytes (world) - bytes_before;
-  result->each_requests = server_requests (world) - requests_before;
+  result->each_requests = server_requests_since (world, log_before, &result->each_requests_detail);
   result->each_on_server = server_records (world, OFFICER_PER_RECORD);
-  if (result->each_requests != result->sample)
-    fail ("the server logged %u requests for %u records", result->each_requests, result->sample);
+  expected = g_strdup_printf ("%u× POST %s", result->sample, FK_PATH_RECORDS_BATCH);
+  if (!g_str_equal (result->each_requests_detail, expected))
+    fail ("the server logged %s for %u records", result->each_requests_detail, result->sample);
   child_finish (&device, 0);
 }
 
@@ -849,6 +918,18 @@ print_tables (Case  *cases,
 }
 
 static void
+print_requests (Case  *cases,
+                guint  n_cases)
+{
+  printf ("\nRequests as the server logged them\n\n");
+  for (guint i = 0; i < n_cases; i++)
+    {
+      printf ("  batched    %5u at %3u ms: %s\n", cases[i].count, cases[i].rtt_ms, cases[i].requests_detail);
+      printf ("  per-record %5u at %3u ms: %s\n", cases[i].sample, cases[i].rtt_ms, cases[i].each_requests_detail);
+    }
+}
+
+static void
 print_goals (Case  *cases,
              guint  n_cases)
 {
@@ -871,6 +952,20 @@ print_goals (Case  *cases,
                   c->wall_s, c->wall_s < 3.0 ? "met" : "NOT met");
         }
     }
+}
+
+/* Other work on the machine skews every figure: say how much there was. */
+static void
+print_load (const char *when)
+{
+  g_autofree char *load = NULL;
+  g_auto(GStrv) fields = NULL;
+
+  if (!g_file_get_contents ("/proc/loadavg", &load, NULL, NULL))
+    return;
+  fields = g_strsplit (load, " ", 4);
+  printf ("  load average %s: %s %s %s on %u CPUs\n", when, fields[0], fields[1], fields[2],
+          g_get_num_processors ());
 }
 
 static guint *
@@ -979,6 +1074,7 @@ main (int   argc,
   cases = g_new0 (Case, n_counts * n_rtts);
 
   printf ("bench-sync: server %s/server/faltkoll-server, latency by bench-latency-proxy\n", build_root);
+  print_load ("before");
   for (guint r = 0; r < n_rtts; r++)
     for (guint c = 0; c < n_counts; c++)
       {
@@ -991,7 +1087,15 @@ main (int   argc,
         run_case (one, sample);
       }
 
+  print_load ("after");
   print_tables (cases, n_cases);
+  print_requests (cases, n_cases);
   print_goals (cases, n_cases);
+
+  for (guint i = 0; i < n_cases; i++)
+    {
+      g_free (cases[i].requests_detail);
+      g_free (cases[i].each_requests_detail);
+    }
   return 0;
 }

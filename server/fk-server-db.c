@@ -13,6 +13,7 @@
 
 #include "fk-crypto.h"
 #include "fk-protocol.h"
+#include "fk-server-checklist.h"
 #include "fk-server-db-private.h"
 
 /* Expired sessions are kept a day so their owner hears session-expired
@@ -98,6 +99,37 @@ static const char * const migrations[] = {
   "  kind TEXT NOT NULL,"
   "  body TEXT NOT NULL,"
   "  created_at INTEGER NOT NULL);",
+
+  /* 2: team checklists.  Templates keep every version; each checklist
+   * remembers per device the highest operation seq it applied; a
+   * checklist's change names its uuid.  Checklists stored before were the
+   * device's upload as it was: its operations go, the rest is the state,
+   * and the team gets those that name their template. */
+  "CREATE TABLE template_versions ("
+  "  id TEXT NOT NULL,"
+  "  version INTEGER NOT NULL,"
+  "  region TEXT,"
+  "  body TEXT NOT NULL,"
+  "  PRIMARY KEY (id, version));"
+  "INSERT INTO template_versions (id, version, region, body)"
+  "  SELECT id, version, region, body FROM templates;"
+  "DROP TABLE templates;"
+  "ALTER TABLE template_versions RENAME TO templates;"
+  "CREATE TABLE checklist_devices ("
+  "  uuid TEXT NOT NULL,"
+  "  device_id TEXT NOT NULL,"
+  "  max_seq INTEGER NOT NULL,"
+  "  PRIMARY KEY (uuid, device_id));"
+  "ALTER TABLE changes ADD COLUMN uuid TEXT;"
+  "CREATE INDEX changes_by_uuid ON changes (uuid) WHERE uuid IS NOT NULL;"
+  "UPDATE records SET payload = json_remove (payload, '$.ops')"
+  "  WHERE kind = 'event-checklist' AND json_valid (payload);"
+  "INSERT INTO changes (kind, body, created_at, uuid)"
+  "  SELECT 'event-checklist', payload, CAST (strftime ('%s', 'now') AS INTEGER), uuid FROM records"
+  "  WHERE kind = 'event-checklist' AND json_valid (payload)"
+  "    AND json_type (payload, '$.template_id') = 'text'"
+  "    AND json_type (payload, '$.template_version') = 'integer'"
+  "  ORDER BY seq;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == FK_SERVER_DB_SCHEMA_VERSION);
@@ -294,6 +326,8 @@ migrate (FkServerDb  *self,
   if (stmt == NULL || !step_row (self, stmt, error))
     return FALSE;
   version = sqlite3_column_int (stmt, 0);
+  /* A statement still running keeps tables from being dropped. */
+  g_clear_pointer (&stmt, sqlite3_finalize);
 
   if (version > FK_SERVER_DB_SCHEMA_VERSION)
     {
@@ -621,10 +655,12 @@ activate_in_transaction (FkServerDb  *self,
   g_autoptr(sqlite3_stmt) count = NULL;
   g_autoptr(sqlite3_stmt) insert = NULL;
   g_autoptr(sqlite3_stmt) use = NULL;
+  g_autoptr(sqlite3_stmt) move = NULL;
   g_autoptr(GBytes) data_key = NULL;
   g_autofree char *officer_id = NULL;
   g_autofree char *device_id = NULL;
   GError *local_error = NULL;
+  gboolean took_over;
   gint64 code_id;
   gint64 t = now (self);
 
@@ -678,6 +714,7 @@ activate_in_transaction (FkServerDb  *self,
       return FALSE;
     }
 
+  took_over = data_key != NULL;
   if (data_key == NULL)
     data_key = fk_crypto_random_bytes (FK_DATA_KEY_BYTES);
   device_id = g_uuid_string_random ();
@@ -695,6 +732,19 @@ activate_in_transaction (FkServerDb  *self,
   sqlite3_bind_int64 (insert, 6, t);
   if (!step_done (self, insert, error))
     return FALSE;
+
+  /* The officer's phone goes on with its own operation numbers on team
+   * checklists: what the old token had applied counts for the new one. */
+  if (took_over)
+    {
+      move = prepare (self, "UPDATE checklist_devices SET device_id = ? WHERE device_id = ?", error);
+      if (move == NULL)
+        return FALSE;
+      bind_text (move, 1, device_id);
+      bind_text (move, 2, previous_device_id);
+      if (!step_done (self, move, error))
+        return FALSE;
+    }
 
   use = prepare (self, "UPDATE activation_codes SET used_at = ?, device_id = ? WHERE id = ?", error);
   if (use == NULL)
@@ -1267,6 +1317,329 @@ store_one (FkServerDb        *self,
   return TRUE;
 }
 
+static char *
+object_to_string (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, object);
+
+  return json_to_string (node, FALSE);
+}
+
+static JsonObject *
+parse_object (const char *text)
+{
+  g_autoptr(JsonNode) node = text != NULL ? json_from_string (text, NULL) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+
+  return json_object_ref (json_node_get_object (node));
+}
+
+/* The stored template @id at @version; NULL without an error when there is
+ * no such version. */
+static JsonObject *
+load_template (FkServerDb  *self,
+               const char  *id,
+               gint64       version,
+               GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  JsonObject *template_;
+
+  stmt = prepare (self, "SELECT body FROM templates WHERE id = ? AND version = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, version);
+  if (!step_row (self, stmt, error))
+    return NULL;
+
+  template_ = parse_object ((const char *) sqlite3_column_text (stmt, 0));
+  if (template_ == NULL)
+    g_set_error (error, FK_SERVER_DB_ERROR, FK_SERVER_DB_ERROR_FAILED,
+                 "Template %s version %" G_GINT64_FORMAT " is corrupt", id, version);
+
+  return template_;
+}
+
+/* The newest stored version of template @id, 0 when there is none. */
+static gboolean
+newest_template_version (FkServerDb  *self,
+                         const char  *id,
+                         gint64      *version_out,
+                         char       **region_out,
+                         GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  GError *local_error = NULL;
+
+  stmt = prepare (self, "SELECT version, region FROM templates WHERE id = ? ORDER BY version DESC LIMIT 1",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+
+  *version_out = 0;
+  if (region_out != NULL)
+    *region_out = NULL;
+  if (step_row (self, stmt, &local_error))
+    {
+      *version_out = sqlite3_column_int64 (stmt, 0);
+      if (region_out != NULL)
+        *region_out = column_dup (stmt, 1);
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+append_change (FkServerDb  *self,
+               const char  *kind,
+               const char  *uuid,
+               const char  *body,
+               GError     **error)
+{
+  g_autoptr(sqlite3_stmt) purge = NULL;
+  g_autoptr(sqlite3_stmt) insert = NULL;
+
+  /* A checklist's newest state says all its older ones did, so the feed
+   * keeps one change per checklist; templates keep every version. */
+  if (uuid != NULL)
+    {
+      purge = prepare (self, "DELETE FROM changes WHERE uuid = ?", error);
+      if (purge == NULL)
+        return FALSE;
+      bind_text (purge, 1, uuid);
+      if (!step_done (self, purge, error))
+        return FALSE;
+    }
+
+  insert = prepare (self, "INSERT INTO changes (kind, body, created_at, uuid) VALUES (?, ?, ?, ?)", error);
+  if (insert == NULL)
+    return FALSE;
+  bind_text (insert, 1, kind);
+  bind_text (insert, 2, body);
+  sqlite3_bind_int64 (insert, 3, now (self));
+  bind_text (insert, 4, uuid);
+
+  return step_done (self, insert, error);
+}
+
+/* Finds the template a checklist uses; rejects @record when it is unknown. */
+static gboolean
+checklist_template (FkServerDb        *self,
+                    JsonObject        *names,
+                    FkServerDbRecord  *record,
+                    JsonObject       **template_out,
+                    GError           **error)
+{
+  JsonNode *version = json_object_get_member (names, "template_version");
+  JsonNode *id_node = json_object_get_member (names, "template_id");
+  const char *id = NULL;
+  g_autofree char *detail = NULL;
+  GError *local_error = NULL;
+  gint64 newest;
+
+  *template_out = NULL;
+  if (id_node != NULL && JSON_NODE_HOLDS_VALUE (id_node) && json_node_get_value_type (id_node) == G_TYPE_STRING)
+    id = json_node_get_string (id_node);
+  if (id == NULL)
+    {
+      reject (record, "template-id", "template-id: not a template id.");
+      return TRUE;
+    }
+  if (version == NULL || !JSON_NODE_HOLDS_VALUE (version)
+      || json_node_get_value_type (version) != G_TYPE_INT64)
+    {
+      reject (record, "template-version", "template-version: not a whole number.");
+      return TRUE;
+    }
+
+  *template_out = load_template (self, id, json_node_get_int (version), &local_error);
+  if (*template_out != NULL)
+    return TRUE;
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+
+  if (!newest_template_version (self, id, &newest, NULL, error))
+    return FALSE;
+  if (newest == 0)
+    {
+      detail = g_strdup_printf ("template-id: no template %s is known.", id);
+      reject (record, "template-id", detail);
+    }
+  else
+    {
+      detail = g_strdup_printf ("template-version: template %s has no version %" G_GINT64_FORMAT ".",
+                                id, json_node_get_int (version));
+      reject (record, "template-version", detail);
+    }
+
+  return TRUE;
+}
+
+/* Creates or merges one event checklist (docs/records.md): operations
+ * above the device's highest applied seq go on in order; a replay applies
+ * none and writes nothing. */
+static gboolean
+store_checklist (FkServerDb        *self,
+                 const char        *officer_id,
+                 const char        *device_id,
+                 const char        *received_at,
+                 FkServerDbRecord  *record,
+                 GError           **error)
+{
+  g_autoptr(sqlite3_stmt) select = NULL;
+  g_autoptr(sqlite3_stmt) seq = NULL;
+  g_autoptr(sqlite3_stmt) write = NULL;
+  g_autoptr(sqlite3_stmt) remember = NULL;
+  g_autoptr(sqlite3_stmt) others = NULL;
+  g_autoptr(JsonObject) upload = parse_object (record->payload);
+  g_autoptr(JsonObject) state = NULL;
+  g_autoptr(JsonObject) template_ = NULL;
+  g_autoptr(GError) invalid = NULL;
+  g_autofree char *field = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *state_text = NULL;
+  GError *local_error = NULL;
+  gboolean exists;
+  gint64 revision = 0;
+  gint64 max_seq = 0;
+  guint applied;
+
+  if (upload == NULL)
+    {
+      reject (record, "payload", "payload: not an object.");
+      return TRUE;
+    }
+
+  select = prepare (self, "SELECT kind, revision, payload FROM records WHERE uuid = ?", error);
+  if (select == NULL)
+    return FALSE;
+  bind_text (select, 1, record->uuid);
+  exists = step_row (self, select, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+
+  if (exists)
+    {
+      if (g_strcmp0 ((const char *) sqlite3_column_text (select, 0), FK_KIND_EVENT_CHECKLIST) != 0)
+        {
+          reject (record, "kind", "kind: a record with this uuid was stored with another kind.");
+          return TRUE;
+        }
+      revision = sqlite3_column_int64 (select, 1);
+      state = parse_object ((const char *) sqlite3_column_text (select, 2));
+      if (state == NULL)
+        {
+          reject (record, "uuid", "uuid: the stored checklist cannot be merged; start a new one.");
+          return TRUE;
+        }
+    }
+
+  /* The checklist keeps the template version it started with. */
+  if (!checklist_template (self, exists ? state : upload, record, &template_, error))
+    return FALSE;
+  if (record->status != NULL)
+    return TRUE;
+
+  if (!fk_server_checklist_check (upload, template_, !exists, &field, &invalid))
+    {
+      detail = g_strdup_printf ("%s: %s", field, invalid->message);
+      reject (record, field, detail);
+      return TRUE;
+    }
+
+  if (!exists)
+    state = fk_server_checklist_new_state (upload, template_, officer_id);
+
+  seq = prepare (self, "SELECT max_seq FROM checklist_devices WHERE uuid = ? AND device_id = ?", error);
+  if (seq == NULL)
+    return FALSE;
+  bind_text (seq, 1, record->uuid);
+  bind_text (seq, 2, device_id);
+  if (step_row (self, seq, &local_error))
+    max_seq = sqlite3_column_int64 (seq, 0);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+
+  applied = fk_server_checklist_merge (state, upload, template_, officer_id, &max_seq);
+
+  if (!exists || applied > 0)
+    {
+      state_text = object_to_string (state);
+
+      if (exists)
+        write = prepare (self,
+                         "UPDATE records SET revision = ?2, device_id = ?3, payload = ?4,"
+                         "  received_at = ?5 WHERE uuid = ?1", error);
+      else
+        write = prepare (self,
+                         "INSERT INTO records (uuid, revision, device_id, payload, received_at,"
+                         "  kind, officer_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
+      if (write == NULL)
+        return FALSE;
+      bind_text (write, 1, record->uuid);
+      /* A checklist's revision counts its merges. */
+      sqlite3_bind_int64 (write, 2, revision + 1);
+      bind_text (write, 3, device_id);
+      bind_text (write, 4, state_text);
+      bind_text (write, 5, received_at);
+      if (!exists)
+        {
+          bind_text (write, 6, FK_KIND_EVENT_CHECKLIST);
+          bind_text (write, 7, officer_id);
+        }
+      if (!step_done (self, write, error))
+        return FALSE;
+
+      remember = prepare (self,
+                          "INSERT INTO checklist_devices (uuid, device_id, max_seq) VALUES (?, ?, ?)"
+                          " ON CONFLICT (uuid, device_id) DO UPDATE SET max_seq = excluded.max_seq",
+                          error);
+      if (remember == NULL)
+        return FALSE;
+      bind_text (remember, 1, record->uuid);
+      bind_text (remember, 2, device_id);
+      sqlite3_bind_int64 (remember, 3, max_seq);
+      if (!step_done (self, remember, error)
+          || !append_change (self, FK_KIND_EVENT_CHECKLIST, record->uuid, state_text, error))
+        return FALSE;
+    }
+
+  others = prepare (self,
+                    "SELECT EXISTS (SELECT 1 FROM checklist_devices WHERE uuid = ? AND device_id <> ?)",
+                    error);
+  if (others == NULL)
+    return FALSE;
+  bind_text (others, 1, record->uuid);
+  bind_text (others, 2, device_id);
+  if (!step_row (self, others, error))
+    return FALSE;
+
+  record->status = sqlite3_column_int (others, 0) ? FK_RESULT_CONFLICT : FK_RESULT_ACCEPTED;
+  record->state = g_steal_pointer (&state);
+  record->acked = max_seq;
+  return TRUE;
+}
+
 gboolean
 fk_server_db_store_records (FkServerDb        *self,
                             const char        *officer_id,
@@ -1291,10 +1664,16 @@ fk_server_db_store_records (FkServerDb        *self,
 
   for (guint i = 0; i < n_records; i++)
     {
+      gboolean ok;
+
       if (records[i].status != NULL)
         continue;
 
-      if (!store_one (self, officer_id, device_id, received_at, &records[i], error))
+      if (g_strcmp0 (records[i].kind, FK_KIND_EVENT_CHECKLIST) == 0)
+        ok = store_checklist (self, officer_id, device_id, received_at, &records[i], error);
+      else
+        ok = store_one (self, officer_id, device_id, received_at, &records[i], error);
+      if (!ok)
         {
           rollback (self);
           return FALSE;
@@ -1338,6 +1717,7 @@ validate_template (JsonObject  *template_,
   JsonNode *version = json_object_get_member (template_, "version");
   JsonNode *region = json_object_get_member (template_, "region");
   JsonNode *items = json_object_get_member (template_, "items");
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
   JsonArray *array;
 
   if (!is_nonempty_string_member (template_, "id"))
@@ -1349,8 +1729,10 @@ validate_template (JsonObject  *template_,
       || json_node_get_int (version) < 1)
     return invalid_template (error, "version is not a positive integer");
   if (region == NULL
-      || !(JSON_NODE_HOLDS_NULL (region) || is_nonempty_string_member (template_, "region")))
-    return invalid_template (error, "region is neither null nor a name");
+      || !(JSON_NODE_HOLDS_NULL (region)
+           || (is_nonempty_string_member (template_, "region")
+               && fk_server_checklist_is_region (json_node_get_string (region)))))
+    return invalid_template (error, "region is neither null nor one of the seven police regions");
   if (items == NULL || !JSON_NODE_HOLDS_ARRAY (items)
       || json_array_get_length (json_node_get_array (items)) == 0)
     return invalid_template (error, "no items");
@@ -1372,19 +1754,79 @@ validate_template (JsonObject  *template_,
       if (!g_str_equal (phase, "before") && !g_str_equal (phase, "during")
           && !g_str_equal (phase, "after"))
         return invalid_template (error, "an item's phase is not before, during or after");
+      if (!g_hash_table_add (ids, (gpointer) json_object_get_string_member (item, "id")))
+        return invalid_template (error, "two items have the same id");
     }
 
   return TRUE;
 }
 
-static char *
-object_to_string (JsonObject *object)
+/* Inside a transaction: stores @template_ as a new version when it is one;
+ * @only_newer makes an older or equal version a no-op instead of an error. */
+static gboolean
+add_template_in_transaction (FkServerDb  *self,
+                             JsonObject  *template_,
+                             gboolean     only_newer,
+                             GError     **error)
 {
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(sqlite3_stmt) insert = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *stored_region = NULL;
+  const char *id = json_object_get_string_member (template_, "id");
+  const char *region = json_object_get_string_member_with_default (template_, "region", NULL);
+  gint64 version = json_object_get_int_member (template_, "version");
+  gint64 newest;
 
-  json_node_set_object (node, object);
+  if (!newest_template_version (self, id, &newest, &stored_region, error))
+    return FALSE;
 
-  return json_to_string (node, FALSE);
+  if (version <= newest)
+    {
+      if (only_newer)
+        return TRUE;
+      g_set_error (error, FK_SERVER_DB_ERROR, FK_SERVER_DB_ERROR_INVALID,
+                   "Template %s is stored at version %" G_GINT64_FORMAT "; a new one needs a higher version",
+                   id, newest);
+      return FALSE;
+    }
+  /* The id names the template for checklists in every region alike. */
+  if (newest > 0 && g_strcmp0 (region, stored_region) != 0)
+    {
+      g_set_error (error, FK_SERVER_DB_ERROR, FK_SERVER_DB_ERROR_INVALID,
+                   "Template %s is for %s; a new version cannot change its region",
+                   id, stored_region != NULL ? stored_region : "the whole country");
+      return FALSE;
+    }
+
+  body = object_to_string (template_);
+  insert = prepare (self, "INSERT INTO templates (id, version, region, body) VALUES (?, ?, ?, ?)", error);
+  if (insert == NULL)
+    return FALSE;
+  bind_text (insert, 1, id);
+  sqlite3_bind_int64 (insert, 2, version);
+  bind_text (insert, 3, region);
+  bind_text (insert, 4, body);
+
+  return step_done (self, insert, error)
+         && append_change (self, "template", NULL, body, error);
+}
+
+static gboolean
+store_template (FkServerDb  *self,
+                JsonObject  *template_,
+                gboolean     only_newer,
+                GError     **error)
+{
+  if (!validate_template (template_, error) || !begin (self, error))
+    return FALSE;
+
+  if (!add_template_in_transaction (self, template_, only_newer, error) || !commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 gboolean
@@ -1392,47 +1834,10 @@ fk_server_db_add_template (FkServerDb  *self,
                            JsonObject  *template_,
                            GError     **error)
 {
-  g_autoptr(sqlite3_stmt) upsert = NULL;
-  g_autoptr(sqlite3_stmt) change = NULL;
-  g_autofree char *body = NULL;
-
   g_return_val_if_fail (FK_IS_SERVER_DB (self), FALSE);
   g_return_val_if_fail (template_ != NULL, FALSE);
 
-  if (!validate_template (template_, error))
-    return FALSE;
-  body = object_to_string (template_);
-
-  if (!begin (self, error))
-    return FALSE;
-
-  upsert = prepare (self,
-                    "INSERT OR REPLACE INTO templates (id, version, region, body)"
-                    " VALUES (?, ?, ?, ?)", error);
-  if (upsert == NULL)
-    goto fail;
-  bind_text (upsert, 1, json_object_get_string_member (template_, "id"));
-  sqlite3_bind_int64 (upsert, 2, json_object_get_int_member (template_, "version"));
-  bind_text (upsert, 3, json_object_get_string_member_with_default (template_, "region", NULL));
-  bind_text (upsert, 4, body);
-  if (!step_done (self, upsert, error))
-    goto fail;
-
-  change = prepare (self,
-                    "INSERT INTO changes (kind, body, created_at) VALUES ('template', ?, ?)",
-                    error);
-  if (change == NULL)
-    goto fail;
-  bind_text (change, 1, body);
-  sqlite3_bind_int64 (change, 2, now (self));
-  if (!step_done (self, change, error) || !commit (self, error))
-    goto fail;
-
-  return TRUE;
-
-fail:
-  rollback (self);
-  return FALSE;
+  return store_template (self, template_, FALSE, error);
 }
 
 gboolean
@@ -1440,28 +1845,21 @@ fk_server_db_seed_template (FkServerDb  *self,
                             JsonObject  *template_,
                             GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
   g_return_val_if_fail (FK_IS_SERVER_DB (self), FALSE);
   g_return_val_if_fail (template_ != NULL, FALSE);
 
-  stmt = prepare (self, "SELECT count(*) FROM templates", error);
-  if (stmt == NULL || !step_row (self, stmt, error))
-    return FALSE;
-  if (sqlite3_column_int (stmt, 0) > 0)
-    return TRUE;
-
-  return fk_server_db_add_template (self, template_, error);
+  return store_template (self, template_, TRUE, error);
 }
 
 static JsonNode *
 parse_stored_json (const char  *text,
+                   const char  *what,
                    GError     **error)
 {
   JsonNode *node = json_from_string (text, error);
 
   if (node == NULL)
-    g_prefix_error (error, "A stored template is corrupt: ");
+    g_prefix_error (error, "A stored %s is corrupt: ", what);
 
   return node;
 }
@@ -1476,13 +1874,16 @@ fk_server_db_list_templates (FkServerDb  *self,
 
   g_return_val_if_fail (FK_IS_SERVER_DB (self), NULL);
 
-  stmt = prepare (self, "SELECT body FROM templates ORDER BY id", error);
+  stmt = prepare (self,
+                  "SELECT body FROM templates t"
+                  " WHERE version = (SELECT max(version) FROM templates WHERE id = t.id)"
+                  " ORDER BY region IS NOT NULL, region, id", error);
   if (stmt == NULL)
     return NULL;
 
   while (step_row (self, stmt, &local_error))
     {
-      JsonNode *node = parse_stored_json ((const char *) sqlite3_column_text (stmt, 0), error);
+      JsonNode *node = parse_stored_json ((const char *) sqlite3_column_text (stmt, 0), "template", error);
 
       if (node == NULL)
         return NULL;
@@ -1500,37 +1901,60 @@ fk_server_db_list_templates (FkServerDb  *self,
 JsonArray *
 fk_server_db_list_changes (FkServerDb  *self,
                            gint64       since,
+                           guint        limit,
                            gint64      *cursor_out,
+                           gboolean    *more_out,
                            GError     **error)
 {
   g_autoptr(JsonArray) changes = json_array_new ();
   g_autoptr(sqlite3_stmt) stmt = NULL;
   GError *local_error = NULL;
   gint64 cursor = since;
+  gboolean more = FALSE;
 
   g_return_val_if_fail (FK_IS_SERVER_DB (self), NULL);
+  g_return_val_if_fail (limit > 0, NULL);
 
-  stmt = prepare (self, "SELECT seq, kind, body FROM changes WHERE seq > ? ORDER BY seq", error);
+  /* One more than asked for tells whether there is more. */
+  stmt = prepare (self, "SELECT seq, kind, body, uuid FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
+                  error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, since);
+  sqlite3_bind_int64 (stmt, 2, (gint64) limit + 1);
 
   while (step_row (self, stmt, &local_error))
     {
-      JsonObject *change = json_object_new ();
+      JsonObject *change;
       const char *kind = (const char *) sqlite3_column_text (stmt, 1);
-      JsonNode *body = parse_stored_json ((const char *) sqlite3_column_text (stmt, 2), error);
+      const char *uuid = (const char *) sqlite3_column_text (stmt, 3);
+      JsonNode *body;
 
-      if (body == NULL)
+      if (json_array_get_length (changes) == limit)
         {
-          json_object_unref (change);
-          return NULL;
+          more = TRUE;
+          break;
         }
+
+      body = parse_stored_json ((const char *) sqlite3_column_text (stmt, 2), "change", error);
+      if (body == NULL)
+        return NULL;
+
+      change = json_object_new ();
       cursor = sqlite3_column_int64 (stmt, 0);
       json_object_set_int_member (change, "seq", cursor);
       json_object_set_string_member (change, "kind", kind);
-      /* The body sits under the kind's own name: "template": {…}. */
-      json_object_set_member (change, kind, body);
+      /* A checklist's merged state under "state" beside its uuid; anything
+       * else under the kind's own name: "template": {…}. */
+      if (uuid != NULL)
+        {
+          json_object_set_string_member (change, "uuid", uuid);
+          json_object_set_member (change, "state", body);
+        }
+      else
+        {
+          json_object_set_member (change, kind, body);
+        }
       json_array_add_object_element (changes, change);
     }
   if (local_error != NULL)
@@ -1541,6 +1965,8 @@ fk_server_db_list_changes (FkServerDb  *self,
 
   if (cursor_out != NULL)
     *cursor_out = cursor;
+  if (more_out != NULL)
+    *more_out = more;
 
   return g_steal_pointer (&changes);
 }

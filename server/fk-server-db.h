@@ -51,10 +51,14 @@ typedef struct {
   const char *status;                   /* out: FK_RESULT_* */
   char       *field;                    /* out when rejected: the field at fault */
   char       *detail;                   /* out when rejected */
+  JsonObject *state;                    /* out for a stored event checklist: the merged state */
+  gint64      acked;                    /* out with @state: the highest seq applied from this device */
 } FkServerDbRecord;
 
-#define FK_SERVER_DB_SCHEMA_VERSION 1
+#define FK_SERVER_DB_SCHEMA_VERSION 2
 #define FK_SERVER_DB_CHALLENGE_SECONDS 60
+/* The most changes one GET /v1/changes returns. */
+#define FK_SERVER_DB_CHANGES_LIMIT 500
 
 #define FK_TYPE_SERVER_DB (fk_server_db_get_type ())
 G_DECLARE_FINAL_TYPE (FkServerDb, fk_server_db, FK, SERVER_DB, GObject)
@@ -119,8 +123,9 @@ gboolean           fk_server_db_end_session        (FkServerDb        *self,
                                                     const char        *token,
                                                     GError           **error);
 
-/* Stores every item not already rejected in one transaction, idempotent
- * on (uuid, revision). */
+/* Stores every item not already rejected in one transaction: hotel tips
+ * idempotent on (uuid, revision), event checklists created or merged
+ * (docs/records.md) and idempotent on each device's operation seq. */
 gboolean           fk_server_db_store_records      (FkServerDb        *self,
                                                     const char        *officer_id,
                                                     const char        *device_id,
@@ -128,21 +133,29 @@ gboolean           fk_server_db_store_records      (FkServerDb        *self,
                                                     guint              n_records,
                                                     GError           **error);
 
-/* Adds or replaces a checklist template and puts it on the change feed. */
+/* Adds a new version of a checklist template and puts it on the change
+ * feed.  The version must be above every stored one of that id, and the
+ * region (NULL for national) that of the first; older versions stay, for
+ * the checklists started on them. */
 gboolean           fk_server_db_add_template       (FkServerDb        *self,
                                                     JsonObject        *template_,
                                                     GError           **error);
-/* Adds @template_ only when there is no template yet (first start). */
+/* Adds @template_ unless its id is stored at that version or a newer one:
+ * what the server ships, on every start. */
 gboolean           fk_server_db_seed_template      (FkServerDb        *self,
                                                     JsonObject        *template_,
                                                     GError           **error);
+/* The newest version of every template, national ones first. */
 JsonArray         *fk_server_db_list_templates     (FkServerDb        *self,
                                                     GError           **error);
-/* Changes after @since, oldest first; @cursor_out is the last seq returned
- * (or @since when there is none). */
+/* Up to @limit changes after @since, oldest first; @cursor_out is the last
+ * seq returned (or @since when there is none), @more_out whether more
+ * followed. */
 JsonArray         *fk_server_db_list_changes       (FkServerDb        *self,
                                                     gint64             since,
+                                                    guint              limit,
                                                     gint64            *cursor_out,
+                                                    gboolean          *more_out,
                                                     GError           **error);
 
 G_END_DECLS

@@ -488,9 +488,12 @@ handle_changes (Request *request)
   g_autoptr(JsonObject) reply = json_object_new ();
   g_autoptr(GError) error = NULL;
   const char *since_text = request->query ? g_hash_table_lookup (request->query, "since") : NULL;
+  const char *limit_text = request->query ? g_hash_table_lookup (request->query, "limit") : NULL;
   JsonArray *changes;
   guint64 since = 0;
+  guint64 limit = FK_SERVER_DB_CHANGES_LIMIT;
   gint64 cursor;
+  gboolean more;
 
   if (since_text != NULL
       && (!g_ascii_string_to_unsigned (since_text, 10, 0, G_MAXINT64, &since, NULL)))
@@ -498,8 +501,17 @@ handle_changes (Request *request)
       reply_bad_request (request, "since: not a cursor from an earlier reply.");
       return;
     }
+  if (limit_text != NULL
+      && (!g_ascii_string_to_unsigned (limit_text, 10, 1, G_MAXUINT32, &limit, NULL)))
+    {
+      reply_bad_request (request, "limit: not a positive whole number.");
+      return;
+    }
+  /* Asking for more than the most is asking for the most. */
+  limit = MIN (limit, FK_SERVER_DB_CHANGES_LIMIT);
 
-  changes = fk_server_db_list_changes (request->self->db, (gint64) since, &cursor, &error);
+  changes = fk_server_db_list_changes (request->self->db, (gint64) since, (guint) limit,
+                                       &cursor, &more, &error);
   if (changes == NULL)
     {
       reply_error (request, error);
@@ -508,6 +520,7 @@ handle_changes (Request *request)
 
   json_object_set_array_member (reply, "changes", changes);
   json_object_set_int_member (reply, "cursor", cursor);
+  json_object_set_boolean_member (reply, "more", more);
   reply_object (request->msg, SOUP_STATUS_OK, reply);
 }
 
@@ -516,6 +529,7 @@ clear_record (FkServerDbRecord *record)
 {
   g_clear_pointer (&record->field, g_free);
   g_clear_pointer (&record->detail, g_free);
+  g_clear_pointer (&record->state, json_object_unref);
 }
 
 static void
@@ -663,6 +677,12 @@ record_result (const FkServerDbRecord *record)
 
       json_object_set_string_member (json_node_get_object (problem), "field", record->field);
       json_object_set_member (result, "problem", problem);
+    }
+
+  if (record->state != NULL)
+    {
+      json_object_set_object_member (result, "state", json_object_ref (record->state));
+      json_object_set_int_member (result, "acked", record->acked);
     }
 
   return result;

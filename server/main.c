@@ -23,6 +23,7 @@
   "                        [--fault-seed N] [--latency-ms N]\n" \
   "  faltkoll-server admin issue-code --officer ID [--state-dir DIR]\n" \
   "  faltkoll-server admin revoke --device ID [--state-dir DIR]\n" \
+  "  faltkoll-server admin add-template --file FILE.json [--state-dir DIR]\n" \
   "  faltkoll-server admin pin [--state-dir DIR]\n" \
   "  faltkoll-server --version\n"
 
@@ -255,6 +256,68 @@ command_revoke (int    argc,
 }
 
 static int
+command_add_template (int    argc,
+                      char **argv)
+{
+  g_autofree char *state_dir_option = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *state_dir = NULL;
+  GOptionEntry entries[] = {
+    { "file", 0, 0, G_OPTION_ARG_FILENAME, &file, "The template, as GET /v1/templates lists one", "FILE.json" },
+    { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir_option, "Where the database and keys live", "DIR" },
+    { NULL }
+  };
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(FkServerDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+  JsonObject *template_;
+
+  if (!parse_options ("- publish a new version of a checklist template",
+                      "The version must be above the stored one of the same id; checklists\n"
+                      "started on an older version keep it.",
+                      entries, &argc, &argv))
+    return EXIT_FAILURE;
+  if (file == NULL)
+    {
+      g_printerr ("faltkoll-server: add-template needs --file FILE.json\n");
+      return EXIT_FAILURE;
+    }
+
+  if (!json_parser_load_from_file (parser, file, &error))
+    {
+      g_printerr ("faltkoll-server: %s: %s\n", file, error->message);
+      return EXIT_FAILURE;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_printerr ("faltkoll-server: %s: not a JSON object\n", file);
+      return EXIT_FAILURE;
+    }
+  template_ = json_node_get_object (root);
+
+  state_dir = resolve_state_dir (state_dir_option);
+  if (state_dir == NULL)
+    return EXIT_FAILURE;
+  db = open_db (state_dir);
+  if (db == NULL)
+    return EXIT_FAILURE;
+
+  if (!fk_server_db_add_template (db, template_, &error))
+    {
+      g_printerr ("faltkoll-server: %s: %s\n", file, error->message);
+      return EXIT_FAILURE;
+    }
+
+  g_print ("%s version %" G_GINT64_FORMAT "\n", json_object_get_string_member (template_, "id"),
+           json_object_get_int_member (template_, "version"));
+  fk_server_db_close (db);
+
+  return EXIT_SUCCESS;
+}
+
+static int
 command_pin (int    argc,
              char **argv)
 {
@@ -296,6 +359,7 @@ main (int    argc,
   } admin_commands[] = {
     { "issue-code", command_issue_code },
     { "revoke", command_revoke },
+    { "add-template", command_add_template },
     { "pin", command_pin },
   };
 

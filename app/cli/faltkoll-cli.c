@@ -423,23 +423,24 @@ command_status (Cli   *cli,
 }
 
 static void
-on_flushed (GObject      *object,
+on_closed (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
   Cli *cli = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!fk_client_flush_finish (FK_CLIENT (object), result, &error))
+  if (!fk_client_close_finish (FK_CLIENT (object), result, &error))
     g_printerr ("%s\n", error->message);
   g_main_loop_quit (cli->loop);
 }
 
-/* What the client handed the keyring must be there before we exit. */
+/* No TLS left mid-flight, and what the client handed the keyring on
+ * disk, before we exit. */
 static void
-flush_client (Cli *cli)
+close_client (Cli *cli)
 {
-  fk_client_flush_async (cli->client, NULL, on_flushed, cli);
+  fk_client_close_async (cli->client, NULL, on_closed, cli);
   g_main_loop_run (cli->loop);
 }
 
@@ -524,7 +525,7 @@ main (int   argc,
       cli.client = fk_client_new (opt_data_dir);
       /* The command's own option parser sees its name as argv[0]. */
       status = commands[i].run (&cli, argc - used, argv + used);
-      flush_client (&cli);
+      close_client (&cli);
       g_clear_object (&cli.client);
       g_clear_pointer (&cli.loop, g_main_loop_unref);
       g_clear_error (&cli.error);

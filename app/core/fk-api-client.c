@@ -33,11 +33,13 @@ struct _FkApiClient
   /* Only touched from the pool's single thread, so the connection is reused. */
   GThreadPool *pool;
   CURL        *curl;
+  GCancellable *closing;
 };
 
 G_DEFINE_FINAL_TYPE (FkApiClient, fk_api_client, G_TYPE_OBJECT)
 
 typedef struct {
+  gboolean    barrier;     /* close: only marks the queue's end */
   char       *method;
   char       *path;
   char       *body;
@@ -96,6 +98,11 @@ on_curl_header (char   *data,
   return length;
 }
 
+typedef struct {
+  GCancellable *request;
+  GCancellable *closing;
+} Cancellables;
+
 static int
 on_curl_progress (void       *user_data,
                   curl_off_t  dltotal,
@@ -103,7 +110,10 @@ on_curl_progress (void       *user_data,
                   curl_off_t  ultotal,
                   curl_off_t  ulnow)
 {
-  return g_cancellable_is_cancelled (user_data) ? 1 : 0;
+  Cancellables *cancellables = user_data;
+
+  return g_cancellable_is_cancelled (cancellables->request) ||
+         g_cancellable_is_cancelled (cancellables->closing) ? 1 : 0;
 }
 
 static GBytes *
@@ -162,8 +172,7 @@ run_request (gpointer data,
   g_autoptr(GTask) task = data;
   FkApiClient *self = pool_data;
   Request *request = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autoptr(GCancellable) never_cancelled = NULL;
+  Cancellables cancellables = { g_task_get_cancellable (task), self->closing };
   g_autoptr(GByteArray) received = g_byte_array_new ();
   g_autoptr(GBytes) gzipped = NULL;
   g_autofree char *url = g_strconcat (self->base_url, request->path, NULL);
@@ -175,11 +184,20 @@ run_request (gpointer data,
   long status = 0;
   CURLcode code;
 
+  if (request->barrier)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  if (cancellable == NULL)
-    cancellable = never_cancelled = g_cancellable_new ();
+  if (g_cancellable_is_cancelled (self->closing))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Closed");
+      return;
+    }
 
   g_mutex_lock (&self->mutex);
   if (self->bearer != NULL)
@@ -210,7 +228,7 @@ run_request (gpointer data,
   curl_easy_setopt (self->curl, CURLOPT_HEADERDATA, &response);
   curl_easy_setopt (self->curl, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt (self->curl, CURLOPT_XFERINFOFUNCTION, on_curl_progress);
-  curl_easy_setopt (self->curl, CURLOPT_XFERINFODATA, cancellable);
+  curl_easy_setopt (self->curl, CURLOPT_XFERINFODATA, &cancellables);
 
   headers = curl_slist_append (headers, "Accept: " FK_CONTENT_TYPE_JSON ", " FK_CONTENT_TYPE_PROBLEM);
   if (auth_header != NULL)
@@ -323,6 +341,7 @@ fk_api_client_finalize (GObject *object)
   if (self->bearer != NULL)
     fk_crypto_wipe (self->bearer, strlen (self->bearer));
   g_free (self->bearer);
+  g_clear_object (&self->closing);
   g_mutex_clear (&self->mutex);
 
   G_OBJECT_CLASS (fk_api_client_parent_class)->finalize (object);
@@ -346,6 +365,7 @@ fk_api_client_init (FkApiClient *self)
     }
 
   g_mutex_init (&self->mutex);
+  self->closing = g_cancellable_new ();
   self->curl = curl_easy_init ();
   self->pool = g_thread_pool_new (run_request, self, 1, FALSE, NULL);
 }
@@ -430,6 +450,37 @@ fk_api_client_call_finish (FkApiClient   *self,
     }
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+fk_api_client_close_async (FkApiClient         *self,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Request *barrier;
+
+  g_return_if_fail (FK_IS_API_CLIENT (self));
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, fk_api_client_close_async);
+  barrier = g_new0 (Request, 1);
+  barrier->barrier = TRUE;
+  g_task_set_task_data (task, barrier, (GDestroyNotify) request_free);
+
+  g_cancellable_cancel (self->closing);
+  /* The pool runs one request at a time, in order: when the barrier is
+   * reached, nothing before it is still running. */
+  g_thread_pool_push (self->pool, g_steal_pointer (&task), NULL);
+}
+
+gboolean
+fk_api_client_close_finish (FkApiClient   *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 guint64

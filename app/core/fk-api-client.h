@@ -37,6 +37,16 @@ JsonNode    *fk_api_client_call_finish   (FkApiClient          *self,
                                           JsonObject          **problem_out,
                                           GError              **error);
 
+/* Cancels every request under way and completes once the client's thread
+ * is idle; later calls fail as cancelled.  For a process about to exit:
+ * TLS must not be mid-handshake when the libraries are torn down. */
+void         fk_api_client_close_async   (FkApiClient          *self,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+gboolean     fk_api_client_close_finish  (FkApiClient          *self,
+                                          GAsyncResult         *result,
+                                          GError              **error);
+
 /* Requests and bytes on the wire (sent + received) since creation, for
  * progress and benchmarks. */
 guint64      fk_api_client_get_requests  (FkApiClient          *self);

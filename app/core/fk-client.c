@@ -1920,6 +1920,23 @@ on_keyring_flushed (GObject      *object,
 static void
 on_store_flushed (GObject      *object,
                   GAsyncResult *result,
+                  gpointer      user_data);
+
+static void
+on_api_closed (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+
+  fk_api_client_close_finish (FK_API_CLIENT (object), result, NULL);
+  fk_store_flush_async (self->store, g_task_get_cancellable (task), on_store_flushed, g_object_ref (task));
+}
+
+static void
+on_store_flushed (GObject      *object,
+                  GAsyncResult *result,
                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
@@ -1935,7 +1952,7 @@ on_store_flushed (GObject      *object,
 }
 
 void
-fk_client_flush_async (FkClient            *self,
+fk_client_close_async (FkClient            *self,
                        GCancellable        *cancellable,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
@@ -1945,12 +1962,15 @@ fk_client_flush_async (FkClient            *self,
   g_return_if_fail (FK_IS_CLIENT (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fk_client_flush_async);
-  fk_store_flush_async (self->store, cancellable, on_store_flushed, g_steal_pointer (&task));
+  g_task_set_source_tag (task, fk_client_close_async);
+  if (self->api != NULL)
+    fk_api_client_close_async (self->api, on_api_closed, g_steal_pointer (&task));
+  else
+    fk_store_flush_async (self->store, cancellable, on_store_flushed, g_steal_pointer (&task));
 }
 
 gboolean
-fk_client_flush_finish (FkClient      *self,
+fk_client_close_finish (FkClient      *self,
                         GAsyncResult  *result,
                         GError       **error)
 {

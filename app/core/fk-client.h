@@ -134,13 +134,15 @@ gboolean        fk_client_sync_finish            (FkClient             *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
 
-/* Completes when the disk and the keyring hold every change made so far
- * (a session kept, a token disabled, a wipe): call it before exiting. */
-void            fk_client_flush_async            (FkClient             *self,
+/* Call before the process exits: stops network work under way, and
+ * completes when the disk and the keyring hold every change made so far
+ * (a session kept, a token disabled, a wipe).  The client sends nothing
+ * after it. */
+void            fk_client_close_async            (FkClient             *self,
                                                   GCancellable         *cancellable,
                                                   GAsyncReadyCallback   callback,
                                                   gpointer              user_data);
-gboolean        fk_client_flush_finish           (FkClient             *self,
+gboolean        fk_client_close_finish           (FkClient             *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
 

@@ -74,8 +74,8 @@ reload (Fixture *fixture)
   g_autoptr(GAsyncResult) result = NULL;
 
   /* As a process would before it exits. */
-  fk_client_flush_async (fixture->client, NULL, on_ready, &result);
-  g_assert_true (fk_client_flush_finish (fixture->client, wait_for (&result), NULL));
+  fk_client_close_async (fixture->client, NULL, on_ready, &result);
+  g_assert_true (fk_client_close_finish (fixture->client, wait_for (&result), NULL));
   g_clear_object (&fixture->client);
   fixture->client = load_client (fixture->data_dir);
 }

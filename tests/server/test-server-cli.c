@@ -181,6 +181,50 @@ test_admin (Fixture       *f,
 }
 
 static void
+test_add_template (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *file = g_build_filename (f->root, "national-v2.json", NULL);
+  g_autofree char *broken = g_build_filename (f->root, "broken.json", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *err2 = NULL;
+  g_autofree char *err3 = NULL;
+  g_autofree char *usage = NULL;
+  const char *template_ =
+    "{\"id\": \"national-safe-events\", \"version\": 2, \"region\": null,"
+    " \"title\": \"Trygga och säkra evenemang\","
+    " \"items\": [{\"id\": \"before-organizer-meeting\", \"phase\": \"before\","
+    "              \"text\": \"Möte med arrangören har hållits.\"}]}";
+
+  g_assert_true (g_file_set_contents (file, template_, -1, &error));
+  g_assert_true (g_file_set_contents (broken, "{\"id\": ", -1, &error));
+  g_assert_no_error (error);
+
+  /* The database starts with nothing; the server seeds version 1 when it
+   * serves, so version 2 is the newest either way. */
+  g_assert_cmpint (run ((const char *[]) { "admin", "add-template", "--file", file,
+                                           "--state-dir", f->state_dir, NULL }, &out, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "national-safe-events version 2\n");
+
+  /* The same version again is refused: versions only go up. */
+  g_assert_cmpint (run ((const char *[]) { "admin", "add-template", "--file", file,
+                                           "--state-dir", f->state_dir, NULL }, NULL, &err), !=, 0);
+  g_assert_nonnull (strstr (err, "higher version"));
+
+  g_assert_cmpint (run ((const char *[]) { "admin", "add-template", "--file", broken,
+                                           "--state-dir", f->state_dir, NULL }, NULL, &err2), !=, 0);
+  g_assert_nonnull (strstr (err2, broken));
+  g_assert_cmpint (run ((const char *[]) { "admin", "add-template", "--state-dir", f->state_dir, NULL },
+                        NULL, &err3), !=, 0);
+  g_assert_nonnull (strstr (err3, "--file"));
+
+  g_assert_cmpint (run ((const char *[]) { "--help", NULL }, &usage, NULL), ==, 0);
+  g_assert_nonnull (strstr (usage, "admin add-template --file FILE.json"));
+}
+
+static void
 test_default_state_dir (Fixture       *f,
                         gconstpointer  data)
 {
@@ -361,6 +405,7 @@ main (int    argc,
 
   ADD ("/server-cli/version", test_version);
   ADD ("/server-cli/admin", test_admin);
+  ADD ("/server-cli/add-template", test_add_template);
   ADD ("/server-cli/default-state-dir", test_default_state_dir);
   ADD ("/server-cli/serve", test_serve);
   ADD ("/server-cli/bad-options", test_bad_options);

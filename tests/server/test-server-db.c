@@ -131,6 +131,7 @@ test_schema (Fixture       *f,
 {
   static const char *tables[] = {
     "activation_codes", "devices", "challenges", "sessions", "records", "templates", "changes",
+    "checklist_devices",
   };
   static const char *record_columns[] = {
     "seq", "uuid", "kind", "revision", "officer_id", "device_id", "payload", "received_at",
@@ -357,14 +358,22 @@ test_reactivation_keeps_data_key (Fixture       *f,
   g_autoptr(FkServerDbSession) old_session = NULL;
   g_autoptr(FkServerDbSession) new_session = NULL;
   g_autoptr(FkServerDbSession) stranger_session = NULL;
+  g_autofree char *remember = NULL;
+  g_autofree char *moved = NULL;
   FkDeviceState state;
 
   old_session = fk_server_db_start_session (f->db, old_device, FK_METHOD_PIN, 60, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < FK_MAX_FAILED_PINS; i++)
     g_assert_true (fk_server_db_record_failed_login (f->db, old_device, NULL, &error));
+  remember = g_strdup_printf ("INSERT INTO checklist_devices VALUES ('c', '%s', 7)", old_device);
+  g_assert_cmpint (sqlite3_exec (fk_server_db_get_handle (f->db), remember, NULL, NULL, NULL), ==, SQLITE_OK);
 
   new_device = enroll (f, "officer-1", old_device);
+  /* The phone numbers its checklist operations on: the server goes on
+   * counting them for its new token. */
+  moved = query_text (f->db, "SELECT device_id FROM checklist_devices WHERE max_seq = 7");
+  g_assert_cmpstr (moved, ==, new_device);
   new_session = fk_server_db_start_session (f->db, new_device, FK_METHOD_PIN, 60, &error);
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (old_session->data_key, new_session->data_key));
@@ -495,14 +504,15 @@ test_record_idempotency (Fixture       *f,
   g_autofree char *device_id = enroll (f, "officer-1", NULL);
   g_autofree char *other_device = enroll (f, "officer-2", NULL);
   g_autofree char *payload = NULL;
+  /* The store trusts its caller to have validated tips. */
   FkServerDbRecord twice[2] = {
-    { uuid, FK_KIND_EVENT_CHECKLIST, 1, "{\"n\":1}" },
-    { uuid, FK_KIND_EVENT_CHECKLIST, 1, "{\"n\":1}" },
+    { uuid, FK_KIND_HOTEL_TIP, 1, "{\"n\":1}" },
+    { uuid, FK_KIND_HOTEL_TIP, 1, "{\"n\":1}" },
   };
-  FkServerDbRecord newer = { uuid, FK_KIND_EVENT_CHECKLIST, 2, "{\"n\":2}" };
-  FkServerDbRecord older = { uuid, FK_KIND_EVENT_CHECKLIST, 1, "{\"n\":1}" };
-  FkServerDbRecord wrong_kind = { uuid, FK_KIND_HOTEL_TIP, 3, "{}" };
-  FkServerDbRecord stolen = { uuid, FK_KIND_EVENT_CHECKLIST, 9, "{}" };
+  FkServerDbRecord newer = { uuid, FK_KIND_HOTEL_TIP, 2, "{\"n\":2}" };
+  FkServerDbRecord older = { uuid, FK_KIND_HOTEL_TIP, 1, "{\"n\":1}" };
+  FkServerDbRecord wrong_kind = { uuid, FK_KIND_EVENT_CHECKLIST, 3, "{}" };
+  FkServerDbRecord stolen = { uuid, FK_KIND_HOTEL_TIP, 9, "{}" };
 
   /* The same uuid twice in one batch: one row, the second a duplicate. */
   store (f, "officer-1", device_id, twice, 2);
@@ -560,46 +570,355 @@ test_templates (Fixture       *f,
     "{\"id\":\"u\",\"version\":1,\"region\":null,\"title\":\"Other\","
     " \"items\":[{\"id\":\"a\",\"phase\":\"after\",\"text\":\"Do a.\"}]}");
   g_autoptr(JsonObject) second = parse_object (
-    "{\"id\":\"t\",\"version\":2,\"region\":\"Syd\",\"title\":\"Test\","
+    "{\"id\":\"t\",\"version\":2,\"region\":null,\"title\":\"Test\","
+    " \"items\":[{\"id\":\"a\",\"phase\":\"during\",\"text\":\"Do a.\"},"
+    "            {\"id\":\"b\",\"phase\":\"after\",\"text\":\"Do b.\"}]}");
+  g_autoptr(JsonObject) moved = parse_object (
+    "{\"id\":\"t\",\"version\":3,\"region\":\"Syd\",\"title\":\"Test\","
+    " \"items\":[{\"id\":\"a\",\"phase\":\"during\",\"text\":\"Do a.\"}]}");
+  g_autoptr(JsonObject) regional = parse_object (
+    "{\"id\":\"syd-events\",\"version\":4,\"region\":\"Syd\",\"title\":\"Syd\","
     " \"items\":[{\"id\":\"a\",\"phase\":\"during\",\"text\":\"Do a.\"}]}");
   g_autoptr(JsonObject) bad_phase = parse_object (
     "{\"id\":\"t\",\"version\":3,\"region\":null,\"title\":\"Test\","
     " \"items\":[{\"id\":\"a\",\"phase\":\"sometime\",\"text\":\"Do a.\"}]}");
+  g_autoptr(JsonObject) bad_region = parse_object (
+    "{\"id\":\"r\",\"version\":1,\"region\":\"Atlantis\",\"title\":\"Test\","
+    " \"items\":[{\"id\":\"a\",\"phase\":\"before\",\"text\":\"Do a.\"}]}");
+  g_autoptr(JsonObject) twin_items = parse_object (
+    "{\"id\":\"w\",\"version\":1,\"region\":null,\"title\":\"Test\","
+    " \"items\":[{\"id\":\"a\",\"phase\":\"before\",\"text\":\"Do a.\"},"
+    "            {\"id\":\"a\",\"phase\":\"after\",\"text\":\"Do a again.\"}]}");
+  JsonObject *refused[] = { first, second, moved, bad_phase, bad_region, twin_items };
   g_autoptr(JsonArray) templates = NULL;
   g_autoptr(JsonArray) changes = NULL;
+  g_autoptr(JsonArray) page = NULL;
+  g_autoptr(JsonArray) rest = NULL;
   g_autoptr(JsonArray) later = NULL;
   JsonObject *change;
   gint64 cursor;
+  gint64 last;
+  gboolean more;
 
   g_assert_true (fk_server_db_seed_template (f->db, first, &error));
   g_assert_no_error (error);
-  /* Seeding happens once: a second start keeps what is there. */
+  /* Seeding runs at every start: the same version again changes nothing,
+   * another shipped id is added. */
+  g_assert_true (fk_server_db_seed_template (f->db, first, &error));
   g_assert_true (fk_server_db_seed_template (f->db, other_seed, &error));
-  templates = fk_server_db_list_templates (f->db, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (json_array_get_length (templates), ==, 1);
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (templates, 0), "id"),
-                   ==, "t");
 
   g_assert_true (fk_server_db_add_template (f->db, second, &error));
   g_assert_no_error (error);
-  g_assert_false (fk_server_db_add_template (f->db, bad_phase, &error));
-  g_assert_error (error, FK_SERVER_DB_ERROR, FK_SERVER_DB_ERROR_INVALID);
-  g_clear_error (&error);
-
-  changes = fk_server_db_list_changes (f->db, 0, &cursor, &error);
+  g_assert_true (fk_server_db_add_template (f->db, regional, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (json_array_get_length (changes), ==, 2);
-  change = json_array_get_object_element (changes, 1);
-  g_assert_cmpint (json_object_get_int_member (change, "seq"), ==, cursor);
+  /* An older shipped version does not come back. */
+  g_assert_true (fk_server_db_seed_template (f->db, first, &error));
+
+  /* Not above the stored version, another region, or not a template. */
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_assert_false (fk_server_db_add_template (f->db, refused[i], &error));
+      g_assert_error (error, FK_SERVER_DB_ERROR, FK_SERVER_DB_ERROR_INVALID);
+      g_clear_error (&error);
+    }
+
+  /* The newest of each, national first; older versions stay stored. */
+  templates = fk_server_db_list_templates (f->db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (templates), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (templates, 0), "id"), ==, "t");
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (templates, 0), "version"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (templates, 1), "id"), ==, "u");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (templates, 2), "id"),
+                   ==, "syd-events");
+  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM templates WHERE id = 't'"), ==, 2);
+
+  /* Every version added is a change. */
+  changes = fk_server_db_list_changes (f->db, 0, FK_SERVER_DB_CHANGES_LIMIT, &cursor, &more, &error);
+  g_assert_no_error (error);
+  g_assert_false (more);
+  g_assert_cmpuint (json_array_get_length (changes), ==, 4);
+  change = json_array_get_object_element (changes, 2);
   g_assert_cmpstr (json_object_get_string_member (change, "kind"), ==, "template");
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (change, "template"),
                                                "version"), ==, 2);
+  change = json_array_get_object_element (changes, 3);
+  g_assert_cmpint (json_object_get_int_member (change, "seq"), ==, cursor);
+  last = cursor;
 
-  later = fk_server_db_list_changes (f->db, cursor, &cursor, &error);
+  /* Pages: the cursor of one is the since of the next. */
+  page = fk_server_db_list_changes (f->db, 0, 3, &cursor, &more, &error);
+  g_assert_cmpuint (json_array_get_length (page), ==, 3);
+  g_assert_true (more);
+  g_assert_cmpint (cursor, ==, json_object_get_int_member (json_array_get_object_element (page, 2), "seq"));
+  rest = fk_server_db_list_changes (f->db, cursor, 3, &cursor, &more, &error);
+  g_assert_cmpuint (json_array_get_length (rest), ==, 1);
+  g_assert_false (more);
+  g_assert_cmpint (cursor, ==, last);
+
+  later = fk_server_db_list_changes (f->db, cursor, 3, &cursor, &more, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (json_array_get_length (later), ==, 0);
-  g_assert_cmpint (cursor, ==, 2);
+  g_assert_false (more);
+  g_assert_cmpint (cursor, ==, last);
+}
+
+#define CHECKLIST_UUID "3c1d7f0e-8a4b-4c2d-9e6f-5a7b8c9d0e1f"
+#define TEMPLATE_T1 \
+  "{\"id\":\"t\",\"version\":1,\"region\":null,\"title\":\"Test\"," \
+  " \"items\":[{\"id\":\"a\",\"phase\":\"before\",\"text\":\"Do a.\"}," \
+  "            {\"id\":\"b\",\"phase\":\"during\",\"text\":\"Do b.\"}," \
+  "            {\"id\":\"c\",\"phase\":\"after\",\"text\":\"Do c.\"}]}"
+
+/* Uploads one checklist; the caller clears the result. */
+static FkServerDbRecord
+upload (Fixture    *f,
+        const char *officer,
+        const char *device,
+        const char *payload)
+{
+  FkServerDbRecord record = { CHECKLIST_UUID, FK_KIND_EVENT_CHECKLIST, 1, payload };
+
+  store (f, officer, device, &record, 1);
+  return record;
+}
+
+static void
+result_clear (FkServerDbRecord *record)
+{
+  g_clear_pointer (&record->field, g_free);
+  g_clear_pointer (&record->detail, g_free);
+  g_clear_pointer (&record->state, json_object_unref);
+}
+
+static JsonObject *
+state_item (JsonObject *state,
+            const char *id)
+{
+  JsonArray *items = json_object_get_array_member (state, "items");
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (items, i), "id"), id))
+      return json_array_get_object_element (items, i);
+
+  return NULL;
+}
+
+static const char *
+item_member (JsonObject *state,
+             const char *id,
+             const char *member)
+{
+  JsonObject *item = state_item (state, id);
+
+  g_assert_nonnull (item);
+  return json_object_get_string_member_with_default (item, member, NULL);
+}
+
+static void
+test_checklist_merge (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) template_ = parse_object (TEMPLATE_T1);
+  g_autofree char *anna = enroll (f, "officer-anna", NULL);
+  g_autofree char *bert = enroll (f, "officer-bert", NULL);
+  g_autofree char *stored = NULL;
+  g_autoptr(JsonArray) changes = NULL;
+  g_autoptr(JsonNode) stored_node = NULL;
+  g_autoptr(JsonNode) state_node = json_node_new (JSON_NODE_OBJECT);
+  FkServerDbRecord r;
+
+  g_assert_true (fk_server_db_add_template (f->db, template_, &error));
+  g_assert_no_error (error);
+
+  /* Created from the state (the sender's "by" is not believed), then the
+   * operations; times are kept in UTC. */
+  r = upload (f, "officer-anna", anna,
+              "{\"template_id\":\"t\",\"template_version\":1,\"event_name\":\"Fest\","
+              " \"starts_at\":\"2026-06-20T16:00:00+02:00\",\"region\":\"Syd\",\"done\":false,"
+              " \"items\":[{\"id\":\"a\",\"answer\":\"yes\",\"by\":\"officer-mallory\"}],"
+              " \"ops\":[{\"seq\":1,\"op\":\"note\",\"item\":\"b\",\"note\":\"Första\",\"base_note\":\"\"}]}");
+  g_assert_cmpstr (r.status, ==, FK_RESULT_ACCEPTED);
+  g_assert_cmpint (r.acked, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (r.state, "starts_at"), ==, "2026-06-20T14:00:00Z");
+  g_assert_cmpstr (item_member (r.state, "a", "answer"), ==, "yes");
+  g_assert_cmpstr (item_member (r.state, "a", "by"), ==, "officer-anna");
+  g_assert_cmpstr (item_member (r.state, "b", "note"), ==, "Första");
+  g_assert_false (json_object_has_member (r.state, "ops"));
+  result_clear (&r);
+
+  /* Bert extends the note he saw empty: his contains the server's, so it
+   * replaces it. */
+  r = upload (f, "officer-bert", bert,
+              "{\"template_id\":\"t\",\"template_version\":1,"
+              " \"ops\":[{\"seq\":1,\"op\":\"note\",\"item\":\"b\",\"note\":\"Första och mer\",\"base_note\":\"\"}]}");
+  g_assert_cmpstr (r.status, ==, FK_RESULT_CONFLICT);
+  g_assert_cmpstr (item_member (r.state, "b", "note"), ==, "Första och mer");
+  g_assert_cmpstr (item_member (r.state, "b", "by"), ==, "officer-bert");
+  result_clear (&r);
+
+  /* Anna wrote over what she last saw: both notes stay. */
+  r = upload (f, "officer-anna", anna,
+              "{\"template_id\":\"t\",\"template_version\":1,"
+              " \"ops\":[{\"seq\":2,\"op\":\"note\",\"item\":\"b\",\"note\":\"Annat\",\"base_note\":\"Första\"}]}");
+  g_assert_cmpstr (r.status, ==, FK_RESULT_CONFLICT);
+  g_assert_cmpstr (item_member (r.state, "b", "note"), ==, "Första och mer\n\nAnnat");
+  result_clear (&r);
+
+  /* Clearing a note someone changed meanwhile loses nothing... */
+  r = upload (f, "officer-bert", bert,
+              "{\"template_id\":\"t\",\"template_version\":1,"
+              " \"ops\":[{\"seq\":2,\"op\":\"note\",\"item\":\"b\",\"note\":\"\",\"base_note\":\"Första och mer\"}]}");
+  g_assert_cmpstr (item_member (r.state, "b", "note"), ==, "Första och mer\n\nAnnat");
+  result_clear (&r);
+
+  /* ...clearing the current one does; so does taking an answer back. */
+  r = upload (f, "officer-anna", anna,
+              "{\"template_id\":\"t\",\"template_version\":1,"
+              " \"ops\":[{\"seq\":3,\"op\":\"note\",\"item\":\"b\",\"note\":\"\",\"base_note\":\"Första och mer\\n\\nAnnat\"},"
+              "          {\"seq\":4,\"op\":\"answer\",\"item\":\"a\"},"
+              "          {\"seq\":5,\"op\":\"event\",\"event_name\":\"Ny fest\",\"organizer\":\"\",\"place\":\"\","
+              "           \"expected_visitors\":300,\"region\":\"Nord\"},"
+              "          {\"seq\":6,\"op\":\"done\",\"done\":true}]}");
+  g_assert_cmpint (r.acked, ==, 6);
+  g_assert_false (json_object_has_member (state_item (r.state, "b"), "note"));
+  g_assert_false (json_object_has_member (state_item (r.state, "a"), "answer"));
+  g_assert_cmpstr (item_member (r.state, "a", "by"), ==, "officer-anna");
+  /* An event operation replaces the event fields as a set. */
+  g_assert_cmpstr (json_object_get_string_member (r.state, "event_name"), ==, "Ny fest");
+  g_assert_cmpstr (json_object_get_string_member (r.state, "region"), ==, "Nord");
+  g_assert_cmpint (json_object_get_int_member (r.state, "expected_visitors"), ==, 300);
+  g_assert_false (json_object_has_member (r.state, "starts_at"));
+  g_assert_true (json_object_get_boolean_member (r.state, "done"));
+
+  /* One row, its revision counting merges; one change, the newest state. */
+  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM records"), ==, 1);
+  g_assert_cmpint (query_int (f->db, "SELECT revision FROM records"), ==, 5);
+  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM checklist_devices"), ==, 2);
+  stored = query_text (f->db, "SELECT payload FROM records");
+  stored_node = json_from_string (stored, &error);
+  g_assert_no_error (error);
+  json_node_set_object (state_node, r.state);
+  g_assert_true (json_node_equal (stored_node, state_node));
+  changes = fk_server_db_list_changes (f->db, 0, FK_SERVER_DB_CHANGES_LIMIT, NULL, NULL, &error);
+  g_assert_cmpuint (json_array_get_length (changes), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (changes, 1), "uuid"),
+                   ==, CHECKLIST_UUID);
+  g_assert_true (json_node_equal (json_object_get_member (json_array_get_object_element (changes, 1), "state"),
+                                  state_node));
+  result_clear (&r);
+
+  /* The checklist keeps its template version. */
+  r = upload (f, "officer-anna", anna,
+              "{\"template_id\":\"t\",\"template_version\":2,"
+              " \"ops\":[{\"seq\":7,\"op\":\"done\",\"done\":false}]}");
+  g_assert_cmpstr (r.status, ==, FK_RESULT_REJECTED);
+  g_assert_cmpstr (r.field, ==, "template-version");
+  g_assert_null (r.state);
+  result_clear (&r);
+  g_assert_cmpint (query_int (f->db, "SELECT revision FROM records"), ==, 5);
+}
+
+/* The schema as version 1 shipped it, to migrate from. */
+static const char schema_v1[] =
+  "CREATE TABLE activation_codes (id INTEGER PRIMARY KEY, code_hash TEXT NOT NULL UNIQUE,"
+  "  officer_id TEXT NOT NULL, issued_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
+  "  used_at INTEGER, device_id TEXT);"
+  "CREATE TABLE devices (device_id TEXT PRIMARY KEY, officer_id TEXT NOT NULL, name TEXT NOT NULL,"
+  "  public_key BLOB NOT NULL, data_key BLOB NOT NULL, failed_pins INTEGER NOT NULL DEFAULT 0,"
+  "  state TEXT NOT NULL DEFAULT 'active'"
+  "    CHECK (state IN ('active', 'disabled', 'revoked', 'retired')),"
+  "  created_at INTEGER NOT NULL, last_login_at INTEGER, last_pin_login_at INTEGER);"
+  "CREATE INDEX devices_by_officer ON devices (officer_id, state);"
+  "CREATE TABLE challenges (challenge_hash TEXT PRIMARY KEY,"
+  "  device_id TEXT NOT NULL REFERENCES devices (device_id) ON DELETE CASCADE,"
+  "  expires_at INTEGER NOT NULL);"
+  "CREATE TABLE sessions (token_hash TEXT PRIMARY KEY,"
+  "  device_id TEXT NOT NULL REFERENCES devices (device_id) ON DELETE CASCADE,"
+  "  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
+  "CREATE TABLE records (seq INTEGER PRIMARY KEY AUTOINCREMENT, uuid TEXT NOT NULL UNIQUE,"
+  "  kind TEXT NOT NULL, revision INTEGER NOT NULL, officer_id TEXT NOT NULL,"
+  "  device_id TEXT NOT NULL, payload TEXT NOT NULL, received_at TEXT NOT NULL);"
+  "CREATE TABLE templates (id TEXT PRIMARY KEY, version INTEGER NOT NULL, region TEXT,"
+  "  body TEXT NOT NULL);"
+  "CREATE TABLE changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,"
+  "  body TEXT NOT NULL, created_at INTEGER NOT NULL);"
+  "PRAGMA user_version = 1;";
+
+static void
+test_migration_from_v1 (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old_path = g_build_filename (f->dir, "v1.db", NULL);
+  g_autofree char *insert_template = NULL;
+  g_autofree char *tip = NULL;
+  g_autofree char *checklist = NULL;
+  g_autoptr(FkServerDb) old = NULL;
+  g_autoptr(JsonObject) second = parse_object (
+    "{\"id\":\"t\",\"version\":2,\"region\":null,\"title\":\"Test\","
+    " \"items\":[{\"id\":\"a\",\"phase\":\"before\",\"text\":\"Do a.\"}]}");
+  g_autoptr(JsonArray) changes = NULL;
+  FkServerDbRecord r = { CHECKLIST_UUID, FK_KIND_EVENT_CHECKLIST, 2,
+                         "{\"template_id\":\"t\",\"template_version\":1,"
+                         " \"ops\":[{\"seq\":1,\"op\":\"answer\",\"item\":\"b\",\"answer\":\"no\"}]}" };
+  JsonObject *change;
+  sqlite3 *raw = NULL;
+
+  insert_template = g_strdup_printf ("INSERT INTO templates VALUES ('t', 1, NULL, '%s');"
+                                     "INSERT INTO changes (kind, body, created_at) VALUES ('template', '%s', 1);",
+                                     TEMPLATE_T1, TEMPLATE_T1);
+  g_assert_cmpint (sqlite3_open (old_path, &raw), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (raw, schema_v1, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (raw, insert_template, NULL, NULL, NULL), ==, SQLITE_OK);
+  /* Version 1 stored a checklist as the device sent it, operations and all. */
+  g_assert_cmpint (sqlite3_exec (raw,
+    "INSERT INTO records (uuid, kind, revision, officer_id, device_id, payload, received_at) VALUES"
+    " ('0b6c2f4e-3f0a-4b8e-9d43-2a1e5c7d9f10', 'hotel-tip', 1, 'officer-1', 'd1',"
+    "  '{\"hotel_name\":\"Hotell Exempel\",\"ops\":[]}', '2026-01-01T00:00:00Z'),"
+    " ('" CHECKLIST_UUID "', 'event-checklist', 3, 'officer-1', 'd1',"
+    "  '{\"template_id\":\"t\",\"template_version\":1,\"done\":false,"
+    "    \"items\":[{\"id\":\"a\",\"answer\":\"yes\"}],\"ops\":[{\"seq\":1,\"op\":\"done\",\"done\":false}]}',"
+    "  '2026-01-01T00:00:00Z'),"
+    " ('0b6c2f4e-3f0a-4b8e-9d43-2a1e5c7d9f12', 'event-checklist', 1, 'officer-1', 'd1', '{\"n\":1}',"
+    "  '2026-01-01T00:00:00Z');",
+    NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (raw);
+
+  old = fk_server_db_open (old_path, &error);
+  g_assert_no_error (error);
+  g_clear_object (&f->db);
+  f->db = g_steal_pointer (&old);
+  fk_server_db_set_now (f->db, T0);
+
+  g_assert_cmpint (query_int (f->db, "PRAGMA user_version"), ==, FK_SERVER_DB_SCHEMA_VERSION);
+  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM records"), ==, 3);
+  tip = query_text (f->db, "SELECT payload FROM records WHERE kind = 'hotel-tip'");
+  g_assert_cmpstr (tip, ==, "{\"hotel_name\":\"Hotell Exempel\",\"ops\":[]}");
+  checklist = query_text (f->db, "SELECT payload FROM records WHERE uuid = '" CHECKLIST_UUID "'");
+  g_assert_null (strstr (checklist, "ops"));
+  g_assert_nonnull (strstr (checklist, "\"answer\":\"yes\""));
+
+  /* The team sees the checklists that name their template. */
+  changes = fk_server_db_list_changes (f->db, 0, FK_SERVER_DB_CHANGES_LIMIT, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (changes), ==, 2);
+  change = json_array_get_object_element (changes, 1);
+  g_assert_cmpstr (json_object_get_string_member (change, "kind"), ==, FK_KIND_EVENT_CHECKLIST);
+  g_assert_cmpstr (json_object_get_string_member (change, "uuid"), ==, CHECKLIST_UUID);
+
+  /* Templates take versions now, and the old checklist merges. */
+  g_assert_true (fk_server_db_add_template (f->db, second, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM templates"), ==, 2);
+  store (f, "officer-1", "d2", &r, 1);
+  g_assert_cmpstr (r.status, ==, FK_RESULT_ACCEPTED);
+  g_assert_cmpstr (item_member (r.state, "a", "answer"), ==, "yes");
+  g_assert_cmpstr (item_member (r.state, "b", "answer"), ==, "no");
+  g_assert_cmpint (query_int (f->db, "SELECT revision FROM records WHERE uuid = '" CHECKLIST_UUID "'"), ==, 4);
+  result_clear (&r);
 }
 
 int
@@ -622,6 +941,8 @@ main (int    argc,
   ADD ("/server-db/sessions", test_sessions);
   ADD ("/server-db/record-idempotency", test_record_idempotency);
   ADD ("/server-db/templates", test_templates);
+  ADD ("/server-db/checklist-merge", test_checklist_merge);
+  ADD ("/server-db/migration-from-v1", test_migration_from_v1);
 
 #undef ADD
 

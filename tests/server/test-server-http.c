@@ -246,7 +246,10 @@ send_request (Fixture    *f,
   if (g_bytes_get_size (exchange.body) > 0)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(JsonNode) node = json_from_string (g_bytes_get_data (exchange.body, NULL), &error);
+      /* The body is not NUL-terminated. */
+      g_autofree char *text = g_strndup (g_bytes_get_data (exchange.body, NULL),
+                                         g_bytes_get_size (exchange.body));
+      g_autoptr(JsonNode) node = json_from_string (text, &error);
 
       g_assert_no_error (error);
       g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
@@ -628,7 +631,7 @@ test_batch_invalid_tip (Fixture       *f,
     " {\"uuid\": \"" TIP_UUID_A "\", \"kind\": \"hotel-tip\", \"revision\": 1, \"payload\": %s},"
     " {\"uuid\": \"" TIP_UUID_B "\", \"kind\": \"hotel-tip\", \"revision\": 1, \"payload\": %s},"
     " {\"uuid\": \"" TIP_UUID_C "\", \"kind\": \"event-checklist\", \"revision\": 1,"
-    "  \"payload\": {\"template_id\": \"national-safe-events\"}}]}",
+    "  \"payload\": {\"template_id\": \"national-safe-events\", \"template_version\": 1}}]}",
     VALID_TIP, TIP_WITHOUT_HOTEL);
   g_autoptr(Response) response = NULL;
   JsonObject *rejected;
@@ -912,6 +915,567 @@ test_fault_latency (Fixture       *f,
   g_assert_cmpint (g_get_monotonic_time () - started, >=, 300 * 1000);
 }
 
+#define LIST_A "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c60"
+#define LIST_B "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c61"
+#define LIST_C "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c62"
+#define LIST_D "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c63"
+#define LIST_E "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c64"
+#define LIST_F "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c65"
+#define LIST_G "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c66"
+#define MEETING "before-organizer-meeting"
+#define PLAN "before-harassment-plan-reviewed"
+#define VISIBLE "during-police-visible"
+#define DEBRIEF "after-organizer-debrief"
+#define NATIONAL_V1 "\"template_id\": \"national-safe-events\", \"template_version\": 1"
+/* An invented event. */
+#define EVENT_FIELDS \
+  "\"event_name\": \"Sommarfest Exempelby\", \"organizer\": \"Föreningen Påhitt\", \"place\": \"Parken\"," \
+  " \"starts_at\": \"2026-06-20T14:00:00Z\", \"ends_at\": \"2026-06-20T23:00:00Z\"," \
+  " \"expected_visitors\": 4000, \"region\": \"Syd\", \"done\": false"
+
+/* A batch of one checklist: @body is the payload's members. */
+static Response *
+upload_checklist (Fixture    *f,
+                  Device     *device,
+                  const char *uuid,
+                  gint64      revision,
+                  const char *body)
+{
+  g_autofree char *batch = g_strdup_printf (
+    "{\"records\": [{\"uuid\": \"%s\", \"kind\": \"event-checklist\", \"revision\": %" G_GINT64_FORMAT ","
+    " \"payload\": {%s}}]}", uuid, revision, body);
+  Response *response = post (f, FK_PATH_RECORDS_BATCH, device->token, batch);
+
+  g_assert_no_error (response->error);
+  g_assert_cmpuint (response->status, ==, SOUP_STATUS_OK);
+
+  return response;
+}
+
+static JsonObject *
+result_at (Response *response,
+           guint     index)
+{
+  return json_array_get_object_element (json_object_get_array_member (response->json, "results"), index);
+}
+
+static JsonObject *
+result_state (Response *response,
+              guint     index)
+{
+  return json_object_get_object_member (result_at (response, index), "state");
+}
+
+static gint64
+result_acked (Response *response,
+              guint     index)
+{
+  return json_object_get_int_member (result_at (response, index), "acked");
+}
+
+static const char *
+result_field (Response *response,
+              guint     index)
+{
+  JsonObject *result = result_at (response, index);
+
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, FK_RESULT_REJECTED);
+  g_assert_false (json_object_has_member (result, "state"));
+  return json_object_get_string_member (json_object_get_object_member (result, "problem"), "field");
+}
+
+/* A member of one item of a checklist state; NULL when not there. */
+static const char *
+item_member (JsonObject *state,
+             const char *id,
+             const char *member)
+{
+  JsonArray *items = json_object_get_array_member (state, "items");
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+
+      if (g_str_equal (json_object_get_string_member (item, "id"), id))
+        return json_object_get_string_member_with_default (item, member, NULL);
+    }
+
+  return NULL;
+}
+
+static gboolean
+objects_equal (JsonObject *a,
+               JsonObject *b)
+{
+  g_autoptr(JsonNode) node_a = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonNode) node_b = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node_a, a);
+  json_node_set_object (node_b, b);
+  return json_node_equal (node_a, node_b);
+}
+
+static gint64
+query_int (Fixture    *f,
+           const char *sql)
+{
+  sqlite3 *db = fk_server_db_get_handle (fk_server_get_db (f->server));
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  return value;
+}
+
+static gint64
+revision_of (Fixture    *f,
+             const char *uuid)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT revision FROM records WHERE uuid = '%s'", uuid);
+
+  return query_int (f, sql);
+}
+
+/* Every change after @since, a page of @limit at a time; the last cursor
+ * in @cursor_out. */
+static JsonArray *
+pull_all (Fixture *f,
+          Device  *device,
+          gint64   since,
+          guint    limit,
+          gint64  *cursor_out,
+          guint   *pages_out)
+{
+  JsonArray *all = json_array_new ();
+  gboolean more = TRUE;
+  guint pages = 0;
+
+  while (more)
+    {
+      g_autofree char *path = g_strdup_printf (FK_PATH_CHANGES "?since=%" G_GINT64_FORMAT "&limit=%u",
+                                               since, limit);
+      g_autoptr(Response) page = get (f, path, device->token);
+      JsonArray *changes;
+      guint n;
+
+      g_assert_cmpuint (page->status, ==, SOUP_STATUS_OK);
+      changes = json_object_get_array_member (page->json, "changes");
+      n = json_array_get_length (changes);
+      more = json_object_get_boolean_member (page->json, "more");
+      g_assert_cmpuint (n, <=, limit);
+      if (more)
+        g_assert_cmpuint (n, ==, limit);
+      if (n > 0)
+        g_assert_cmpint (json_object_get_int_member (page->json, "cursor"), ==,
+                         json_object_get_int_member (json_array_get_object_element (changes, n - 1), "seq"));
+      for (guint i = 0; i < n; i++)
+        {
+          JsonObject *change = json_array_get_object_element (changes, i);
+
+          g_assert_cmpint (json_object_get_int_member (change, "seq"), >, since);
+          json_array_add_object_element (all, json_object_ref (change));
+        }
+      since = json_object_get_int_member (page->json, "cursor");
+      pages++;
+    }
+
+  if (cursor_out != NULL)
+    *cursor_out = since;
+  if (pages_out != NULL)
+    *pages_out = pages;
+
+  return all;
+}
+
+/* The newest change of checklist @uuid in @changes, or NULL. */
+static JsonObject *
+checklist_change (JsonArray  *changes,
+                  const char *uuid)
+{
+  JsonObject *found = NULL;
+
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *change = json_array_get_object_element (changes, i);
+
+      if (g_str_equal (json_object_get_string_member (change, "kind"), FK_KIND_EVENT_CHECKLIST)
+          && g_str_equal (json_object_get_string_member (change, "uuid"), uuid))
+        found = change;
+    }
+
+  return found;
+}
+
+static void
+test_checklist_team (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_auto(Device) anna = { 0 };
+  g_auto(Device) bert = { 0 };
+  g_autoptr(Response) created = NULL;
+  g_autoptr(Response) anna_online = NULL;
+  g_autoptr(Response) bert_back = NULL;
+  g_autoptr(Response) anna_again = NULL;
+  g_autoptr(JsonArray) pulled = NULL;
+  g_autofree char *merged_note = NULL;
+  JsonObject *state;
+  JsonObject *change;
+
+  enroll_and_log_in (f, "officer-anna", &anna);
+  enroll_and_log_in (f, "officer-bert", &bert);
+
+  /* Anna starts the checklist. */
+  created = upload_checklist (f, &anna, LIST_A, 1,
+    NATIONAL_V1 ", " EVENT_FIELDS ", \"items\": [],"
+    " \"ops\": [{\"seq\": 1, \"op\": \"answer\", \"item\": \"" MEETING "\", \"answer\": \"yes\"},"
+    "           {\"seq\": 2, \"op\": \"note\", \"item\": \"" PLAN "\", \"note\": \"Anna: möte bokat\","
+    "            \"base_note\": \"\"}]");
+  g_assert_cmpstr (json_object_get_string_member (result_at (created, 0), "status"), ==, FK_RESULT_ACCEPTED);
+  g_assert_cmpint (result_acked (created, 0), ==, 2);
+  state = result_state (created, 0);
+  g_assert_cmpstr (json_object_get_string_member (state, "event_name"), ==, "Sommarfest Exempelby");
+  g_assert_cmpstr (item_member (state, MEETING, "answer"), ==, "yes");
+  g_assert_cmpstr (item_member (state, MEETING, "by"), ==, "officer-anna");
+  g_assert_cmpstr (item_member (state, PLAN, "note"), ==, "Anna: möte bokat");
+
+  /* Bert's device pulls what the server merged. */
+  pulled = pull_all (f, &bert, 0, FK_SERVER_DB_CHANGES_LIMIT, NULL, NULL);
+  change = checklist_change (pulled, LIST_A);
+  g_assert_nonnull (change);
+  g_assert_true (objects_equal (json_object_get_object_member (change, "state"), state));
+
+  /* Both work at once from that state: Anna online... */
+  anna_online = upload_checklist (f, &anna, LIST_A, 2,
+    NATIONAL_V1 ", \"items\": [],"
+    " \"ops\": [{\"seq\": 3, \"op\": \"note\", \"item\": \"" PLAN "\","
+    "            \"note\": \"Anna: möte bokat till fredag\", \"base_note\": \"Anna: möte bokat\"},"
+    "           {\"seq\": 4, \"op\": \"answer\", \"item\": \"" MEETING "\", \"answer\": \"yes\"}]");
+  g_assert_cmpstr (json_object_get_string_member (result_at (anna_online, 0), "status"), ==, FK_RESULT_ACCEPTED);
+
+  /* ...Bert offline, arriving later: his edits come after hers. */
+  bert_back = upload_checklist (f, &bert, LIST_A, 1,
+    NATIONAL_V1 ", \"items\": [],"
+    " \"ops\": [{\"seq\": 1, \"op\": \"answer\", \"item\": \"" VISIBLE "\", \"answer\": \"not-applicable\"},"
+    "           {\"seq\": 2, \"op\": \"answer\", \"item\": \"" MEETING "\", \"answer\": \"no\"},"
+    "           {\"seq\": 3, \"op\": \"note\", \"item\": \"" PLAN "\","
+    "            \"note\": \"Bert: arrangören ringer tillbaka\", \"base_note\": \"Anna: möte bokat\"}]");
+  g_assert_cmpstr (json_object_get_string_member (result_at (bert_back, 0), "status"), ==, FK_RESULT_CONFLICT);
+  g_assert_cmpint (result_acked (bert_back, 0), ==, 3);
+  state = result_state (bert_back, 0);
+  /* Different items: both kept.  The same item: the last by server order. */
+  g_assert_cmpstr (item_member (state, VISIBLE, "answer"), ==, "not-applicable");
+  g_assert_cmpstr (item_member (state, MEETING, "answer"), ==, "no");
+  g_assert_cmpstr (item_member (state, MEETING, "by"), ==, "officer-bert");
+  /* Notes written from the same starting text: both kept. */
+  merged_note = g_strdup ("Anna: möte bokat till fredag\n\nBert: arrangören ringer tillbaka");
+  g_assert_cmpstr (item_member (state, PLAN, "note"), ==, merged_note);
+  g_assert_cmpstr (json_object_get_string_member (state, "region"), ==, "Syd");
+
+  /* Anna's next sync (her last operations again, as after a lost reply)
+   * changes nothing, and tells her another device has been at it. */
+  anna_again = upload_checklist (f, &anna, LIST_A, 3,
+    NATIONAL_V1 ", \"items\": [],"
+    " \"ops\": [{\"seq\": 4, \"op\": \"answer\", \"item\": \"" MEETING "\", \"answer\": \"yes\"}]");
+  g_assert_cmpstr (json_object_get_string_member (result_at (anna_again, 0), "status"), ==, FK_RESULT_CONFLICT);
+  g_assert_cmpint (result_acked (anna_again, 0), ==, 4);
+  g_assert_true (objects_equal (result_state (anna_again, 0), state));
+
+  g_assert_cmpint (count_records (f, LIST_A), ==, 1);
+  g_assert_cmpint (revision_of (f, LIST_A), ==, 3);
+}
+
+static void
+test_checklist_replay_and_old_seq (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_auto(Device) device = { 0 };
+  g_autofree char *batch = g_strdup_printf (
+    "{\"records\": ["
+    " {\"uuid\": \"" LIST_A "\", \"kind\": \"event-checklist\", \"revision\": 1, \"payload\": {"
+    NATIONAL_V1 ", " EVENT_FIELDS ", \"ops\": ["
+    "  {\"seq\": 1, \"op\": \"answer\", \"item\": \"" MEETING "\", \"answer\": \"yes\"},"
+    "  {\"seq\": 2, \"op\": \"note\", \"item\": \"" MEETING "\", \"note\": \"Klart\", \"base_note\": \"\"},"
+    "  {\"seq\": 3, \"op\": \"done\", \"done\": true}]}},"
+    " {\"uuid\": \"" TIP_UUID_A "\", \"kind\": \"hotel-tip\", \"revision\": 1, \"payload\": %s}]}",
+    VALID_TIP);
+  g_autoptr(Response) first = NULL;
+  g_autoptr(Response) replayed = NULL;
+  g_autoptr(Response) changes_before = NULL;
+  g_autoptr(Response) changes_after = NULL;
+  g_autoptr(Response) stale = NULL;
+  g_autoptr(Response) older = NULL;
+  JsonObject *state;
+
+  enroll_and_log_in (f, "officer-anna", &device);
+
+  first = post (f, FK_PATH_RECORDS_BATCH, device.token, batch);
+  g_assert_cmpuint (first->status, ==, SOUP_STATUS_OK);
+  g_assert_cmpstr (result_status (first, 0), ==, FK_RESULT_ACCEPTED);
+  g_assert_cmpint (result_acked (first, 0), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (result_at (first, 0), "revision"), ==, 1);
+  g_assert_cmpstr (result_status (first, 1), ==, FK_RESULT_ACCEPTED);
+  changes_before = get (f, FK_PATH_CHANGES, device.token);
+
+  /* The reply was lost: the same batch again, gzipped. */
+  replayed = send_request (f, "POST", FK_PATH_RECORDS_BATCH, device.token, batch, SEND_GZIP);
+  g_assert_cmpuint (replayed->status, ==, SOUP_STATUS_OK);
+  g_assert_true (objects_equal (result_at (replayed, 0), result_at (first, 0)));
+  g_assert_cmpstr (result_status (replayed, 1), ==, FK_RESULT_DUPLICATE);
+  changes_after = get (f, FK_PATH_CHANGES, device.token);
+  g_assert_true (objects_equal (changes_after->json, changes_before->json));
+  g_assert_cmpint (revision_of (f, LIST_A), ==, 1);
+  g_assert_cmpint (count_records (f, LIST_A), ==, 1);
+
+  /* Operations at or below the highest applied are skipped; a gap is fine. */
+  stale = upload_checklist (f, &device, LIST_A, 2,
+    NATIONAL_V1 ", \"ops\": ["
+    "  {\"seq\": 2, \"op\": \"answer\", \"item\": \"" MEETING "\", \"answer\": \"no\"},"
+    "  {\"seq\": 6, \"op\": \"answer\", \"item\": \"" PLAN "\", \"answer\": \"yes\"}]");
+  g_assert_cmpstr (json_object_get_string_member (result_at (stale, 0), "status"), ==, FK_RESULT_ACCEPTED);
+  g_assert_cmpint (result_acked (stale, 0), ==, 6);
+  state = result_state (stale, 0);
+  g_assert_cmpstr (item_member (state, MEETING, "answer"), ==, "yes");
+  g_assert_cmpstr (item_member (state, MEETING, "note"), ==, "Klart");
+  g_assert_cmpstr (item_member (state, PLAN, "answer"), ==, "yes");
+  g_assert_true (json_object_get_boolean_member (state, "done"));
+  g_assert_cmpint (revision_of (f, LIST_A), ==, 2);
+
+  older = upload_checklist (f, &device, LIST_A, 3,
+    NATIONAL_V1 ", \"ops\": [{\"seq\": 5, \"op\": \"done\", \"done\": false}]");
+  g_assert_cmpint (result_acked (older, 0), ==, 6);
+  g_assert_true (objects_equal (result_state (older, 0), state));
+  g_assert_cmpint (revision_of (f, LIST_A), ==, 2);
+}
+
+static void
+test_checklist_invalid (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_auto(Device) device = { 0 };
+  g_autofree char *batch = g_strdup_printf (
+    "{\"records\": ["
+    " {\"uuid\": \"" TIP_UUID_A "\", \"kind\": \"hotel-tip\", \"revision\": 1, \"payload\": %s},"
+    " {\"uuid\": \"" LIST_A "\", \"kind\": \"event-checklist\", \"revision\": 1, \"payload\": {"
+    NATIONAL_V1 ", \"ops\": [{\"seq\": 1, \"op\": \"answer\", \"item\": \"" MEETING "\", \"answer\": \"yes\"},"
+    "  {\"seq\": 2, \"op\": \"answer\", \"item\": \"no-such-item\", \"answer\": \"yes\"}]}},"
+    " {\"uuid\": \"" LIST_B "\", \"kind\": \"event-checklist\", \"revision\": 1, \"payload\": {"
+    NATIONAL_V1 ", " EVENT_FIELDS ", \"ops\": []}},"
+    " {\"uuid\": \"" LIST_C "\", \"kind\": \"event-checklist\", \"revision\": 1, \"payload\": {"
+    NATIONAL_V1 ", \"event_name\": \"Hemlig fest\", \"region\": \"Atlantis\"}},"
+    " {\"uuid\": \"" LIST_D "\", \"kind\": \"event-checklist\", \"revision\": 1, \"payload\": {"
+    "  \"template_id\": \"no-such-template\", \"template_version\": 1}},"
+    " {\"uuid\": \"" LIST_E "\", \"kind\": \"event-checklist\", \"revision\": 1, \"payload\": {"
+    "  \"template_id\": \"national-safe-events\", \"template_version\": 9}},"
+    " {\"uuid\": \"" LIST_F "\", \"kind\": \"event-checklist\", \"revision\": 1, \"payload\": {"
+    NATIONAL_V1 ", \"starts_at\": \"2026-06-20 14:00\"}},"
+    " {\"uuid\": \"" LIST_G "\", \"kind\": \"event-checklist\", \"revision\": 1, \"payload\": {"
+    NATIONAL_V1 ", \"ops\": [{\"seq\": 1, \"op\": \"frobnicate\"}]}}]}",
+    VALID_TIP);
+  g_autoptr(Response) response = NULL;
+  g_autoptr(Response) half_bad = NULL;
+  g_autoptr(Response) changes = NULL;
+  JsonObject *problem;
+  const char *detail;
+
+  enroll_and_log_in (f, "officer-anna", &device);
+  response = post (f, FK_PATH_RECORDS_BATCH, device.token, batch);
+  g_assert_cmpuint (response->status, ==, SOUP_STATUS_OK);
+
+  g_assert_cmpstr (result_status (response, 0), ==, FK_RESULT_ACCEPTED);
+  g_assert_cmpstr (result_field (response, 1), ==, "ops");
+  g_assert_cmpstr (result_status (response, 2), ==, FK_RESULT_ACCEPTED);
+  g_assert_cmpstr (result_field (response, 3), ==, "region");
+  g_assert_cmpstr (result_field (response, 4), ==, "template-id");
+  g_assert_cmpstr (result_field (response, 5), ==, "template-version");
+  g_assert_cmpstr (result_field (response, 6), ==, "starts-at");
+  g_assert_cmpstr (result_field (response, 7), ==, "ops");
+
+  problem = json_object_get_object_member (result_at (response, 1), "problem");
+  g_assert_cmpstr (json_object_get_string_member (problem, "type"), ==, FK_PROBLEM_INVALID_RECORD);
+  g_assert_cmpint (json_object_get_int_member (problem, "status"), ==, 422);
+  detail = json_object_get_string_member (problem, "detail");
+  g_assert_true (g_str_has_prefix (detail, "ops: "));
+  g_assert_nonnull (strstr (detail, "no-such-item"));
+  /* A reason names the field, never what the officer wrote. */
+  detail = json_object_get_string_member (json_object_get_object_member (result_at (response, 3), "problem"),
+                                          "detail");
+  g_assert_true (g_str_has_prefix (detail, "region: "));
+  g_assert_null (strstr (detail, "Hemlig"));
+  g_assert_null (strstr (detail, "Atlantis"));
+
+  g_assert_cmpint (count_records (f, TIP_UUID_A), ==, 1);
+  g_assert_cmpint (count_records (f, LIST_A), ==, 0);
+  g_assert_cmpint (count_records (f, LIST_B), ==, 1);
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM records WHERE kind = 'event-checklist'"), ==, 1);
+
+  /* A bad operation in a later upload: none of that upload is applied. */
+  half_bad = upload_checklist (f, &device, LIST_B, 2,
+    NATIONAL_V1 ", \"ops\": ["
+    "  {\"seq\": 1, \"op\": \"answer\", \"item\": \"" MEETING "\", \"answer\": \"yes\"},"
+    "  {\"seq\": 2, \"op\": \"answer\", \"item\": \"" MEETING "\", \"answer\": \"maybe\"}]");
+  g_assert_cmpstr (result_field (half_bad, 0), ==, "ops");
+  g_assert_cmpint (revision_of (f, LIST_B), ==, 1);
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM changes WHERE kind = 'event-checklist'"), ==, 1);
+}
+
+static void
+test_checklist_change_feed (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_auto(Device) anna = { 0 };
+  g_auto(Device) bert = { 0 };
+  g_autoptr(Response) first_a = NULL;
+  g_autoptr(Response) first_b = NULL;
+  g_autoptr(Response) second_a = NULL;
+  g_autoptr(Response) zero = NULL;
+  g_autoptr(Response) words = NULL;
+  g_autoptr(Response) huge = NULL;
+  g_autoptr(Response) nothing = NULL;
+  g_autoptr(JsonArray) paged = NULL;
+  g_autoptr(JsonArray) at_once = NULL;
+  g_autofree char *after_path = NULL;
+  JsonObject *change;
+  gint64 cursor;
+  gint64 cursor_at_once;
+  guint pages;
+
+  enroll_and_log_in (f, "officer-anna", &anna);
+  enroll_and_log_in (f, "officer-bert", &bert);
+
+  first_a = upload_checklist (f, &anna, LIST_A, 1, NATIONAL_V1 ", " EVENT_FIELDS ", \"ops\": []");
+  first_b = upload_checklist (f, &anna, LIST_B, 1, NATIONAL_V1 ", " EVENT_FIELDS ", \"ops\": []");
+  second_a = upload_checklist (f, &anna, LIST_A, 2,
+    NATIONAL_V1 ", \"ops\": [{\"seq\": 1, \"op\": \"answer\", \"item\": \"" DEBRIEF "\", \"answer\": \"no\"}]");
+
+  /* One change a page: the template, then each checklist once, at its
+   * newest merge. */
+  paged = pull_all (f, &bert, 0, 1, &cursor, &pages);
+  g_assert_cmpuint (json_array_get_length (paged), ==, 3);
+  g_assert_cmpuint (pages, ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (paged, 0), "kind"), ==, "template");
+  change = json_array_get_object_element (paged, 1);
+  g_assert_cmpstr (json_object_get_string_member (change, "kind"), ==, FK_KIND_EVENT_CHECKLIST);
+  g_assert_cmpstr (json_object_get_string_member (change, "uuid"), ==, LIST_B);
+  g_assert_true (objects_equal (json_object_get_object_member (change, "state"), result_state (first_b, 0)));
+  change = json_array_get_object_element (paged, 2);
+  g_assert_cmpstr (json_object_get_string_member (change, "uuid"), ==, LIST_A);
+  g_assert_true (objects_equal (json_object_get_object_member (change, "state"), result_state (second_a, 0)));
+  g_assert_cmpstr (item_member (json_object_get_object_member (change, "state"), DEBRIEF, "by"), ==, "officer-anna");
+
+  at_once = pull_all (f, &bert, 0, FK_SERVER_DB_CHANGES_LIMIT, &cursor_at_once, &pages);
+  g_assert_cmpuint (pages, ==, 1);
+  g_assert_cmpint (cursor_at_once, ==, cursor);
+  g_assert_cmpuint (json_array_get_length (at_once), ==, 3);
+
+  after_path = g_strdup_printf (FK_PATH_CHANGES "?since=%" G_GINT64_FORMAT, cursor);
+  nothing = get (f, after_path, bert.token);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (nothing->json, "changes")), ==, 0);
+  g_assert_false (json_object_get_boolean_member (nothing->json, "more"));
+  g_assert_cmpint (json_object_get_int_member (nothing->json, "cursor"), ==, cursor);
+
+  /* Above the most is the most; nothing or words are refused. */
+  huge = get (f, FK_PATH_CHANGES "?since=0&limit=100000", bert.token);
+  g_assert_cmpuint (huge->status, ==, SOUP_STATUS_OK);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (huge->json, "changes")), ==, 3);
+  zero = get (f, FK_PATH_CHANGES "?since=0&limit=0", bert.token);
+  assert_problem (zero, SOUP_STATUS_BAD_REQUEST, FK_PROBLEM_BAD_REQUEST);
+  words = get (f, FK_PATH_CHANGES "?limit=many", bert.token);
+  assert_problem (words, SOUP_STATUS_BAD_REQUEST, FK_PROBLEM_BAD_REQUEST);
+}
+
+static JsonObject *
+parse_object (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = json_from_string (text, &error);
+
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (node));
+}
+
+static void
+test_checklist_template_versions (Fixture       *f,
+                                  gconstpointer  data)
+{
+  FkServerDb *db = fk_server_get_db (f->server);
+  g_auto(Device) device = { 0 };
+  g_autoptr(GError) error = NULL;
+  /* Version 2 drops the debrief and asks about first aid instead. */
+  g_autoptr(JsonObject) national_v2 = parse_object (
+    "{\"id\": \"national-safe-events\", \"version\": 2, \"region\": null,"
+    " \"title\": \"Trygga och säkra evenemang\","
+    " \"items\": [{\"id\": \"" MEETING "\", \"phase\": \"before\", \"text\": \"Möte med arrangören.\"},"
+    "           {\"id\": \"during-first-aid\", \"phase\": \"during\", \"text\": \"Sjukvård finns på plats.\"}]}");
+  g_autoptr(JsonObject) regional = parse_object (
+    "{\"id\": \"syd-safe-events\", \"version\": 1, \"region\": \"Syd\", \"title\": \"Syd\","
+    " \"items\": [{\"id\": \"during-beach\", \"phase\": \"during\", \"text\": \"Stranden är bevakad.\"}]}");
+  g_autoptr(Response) started = NULL;
+  g_autoptr(Response) templates = NULL;
+  g_autoptr(Response) kept = NULL;
+  g_autoptr(Response) not_in_v1 = NULL;
+  g_autoptr(Response) on_v2 = NULL;
+  g_autoptr(Response) gone_in_v2 = NULL;
+  g_autoptr(Response) late_v1 = NULL;
+  g_autoptr(JsonArray) changes = NULL;
+  JsonArray *list;
+  guint template_changes = 0;
+
+  enroll_and_log_in (f, "officer-anna", &device);
+  started = upload_checklist (f, &device, LIST_A, 1,
+    NATIONAL_V1 ", \"ops\": [{\"seq\": 1, \"op\": \"answer\", \"item\": \"" DEBRIEF "\", \"answer\": \"yes\"}]");
+  g_assert_cmpstr (json_object_get_string_member (result_at (started, 0), "status"), ==, FK_RESULT_ACCEPTED);
+
+  g_assert_true (fk_server_db_add_template (db, national_v2, &error));
+  g_assert_no_error (error);
+  g_assert_true (fk_server_db_add_template (db, regional, &error));
+  g_assert_no_error (error);
+
+  /* The current version of each: national first, then regional. */
+  templates = get (f, FK_PATH_TEMPLATES, device.token);
+  g_assert_cmpuint (templates->status, ==, SOUP_STATUS_OK);
+  list = json_object_get_array_member (templates->json, "templates");
+  g_assert_cmpuint (json_array_get_length (list), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (list, 0), "id"),
+                   ==, "national-safe-events");
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (list, 0), "version"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (list, 1), "region"), ==, "Syd");
+
+  /* The checklist started on version 1 keeps it. */
+  kept = upload_checklist (f, &device, LIST_A, 2,
+    NATIONAL_V1 ", \"ops\": [{\"seq\": 2, \"op\": \"note\", \"item\": \"" DEBRIEF "\","
+    " \"note\": \"Genomgång på måndag\", \"base_note\": \"\"}]");
+  g_assert_cmpstr (json_object_get_string_member (result_at (kept, 0), "status"), ==, FK_RESULT_ACCEPTED);
+  g_assert_cmpint (json_object_get_int_member (result_state (kept, 0), "template_version"), ==, 1);
+  not_in_v1 = upload_checklist (f, &device, LIST_A, 3,
+    NATIONAL_V1 ", \"ops\": [{\"seq\": 3, \"op\": \"answer\", \"item\": \"during-first-aid\", \"answer\": \"yes\"}]");
+  g_assert_cmpstr (result_field (not_in_v1, 0), ==, "ops");
+
+  on_v2 = upload_checklist (f, &device, LIST_B, 1,
+    "\"template_id\": \"national-safe-events\", \"template_version\": 2,"
+    " \"ops\": [{\"seq\": 1, \"op\": \"answer\", \"item\": \"during-first-aid\", \"answer\": \"yes\"}]");
+  g_assert_cmpstr (json_object_get_string_member (result_at (on_v2, 0), "status"), ==, FK_RESULT_ACCEPTED);
+  gone_in_v2 = upload_checklist (f, &device, LIST_C, 1,
+    "\"template_id\": \"national-safe-events\", \"template_version\": 2,"
+    " \"ops\": [{\"seq\": 1, \"op\": \"answer\", \"item\": \"" DEBRIEF "\", \"answer\": \"yes\"}]");
+  g_assert_cmpstr (result_field (gone_in_v2, 0), ==, "ops");
+  /* A device offline since before version 2 may still start on version 1. */
+  late_v1 = upload_checklist (f, &device, LIST_D, 1,
+    NATIONAL_V1 ", \"ops\": [{\"seq\": 1, \"op\": \"answer\", \"item\": \"" DEBRIEF "\", \"answer\": \"no\"}]");
+  g_assert_cmpstr (json_object_get_string_member (result_at (late_v1, 0), "status"), ==, FK_RESULT_ACCEPTED);
+
+  /* Every version is on the feed, so a device can show any checklist. */
+  changes = pull_all (f, &device, 0, FK_SERVER_DB_CHANGES_LIMIT, NULL, NULL);
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (changes, i), "kind"),
+                     "template"))
+      template_changes++;
+  g_assert_cmpuint (template_changes, ==, 3);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -936,6 +1500,11 @@ main (int    argc,
   ADD ("/server-http/fault-drop-before-and-truncate", test_fault_drop_before_and_truncate);
   ADD ("/server-http/fault-status-codes", test_fault_status_codes);
   ADD ("/server-http/fault-latency", test_fault_latency);
+  ADD ("/server-http/checklist-team", test_checklist_team);
+  ADD ("/server-http/checklist-replay-and-old-seq", test_checklist_replay_and_old_seq);
+  ADD ("/server-http/checklist-invalid", test_checklist_invalid);
+  ADD ("/server-http/checklist-change-feed", test_checklist_change_feed);
+  ADD ("/server-http/checklist-template-versions", test_checklist_template_versions);
 
 #undef ADD
 

@@ -156,3 +156,36 @@ fk_ui_test_wait_drawn (GtkWidget *widget)
 
   g_source_remove (timeout_id);
 }
+
+GtkWidget *
+fk_ui_test_find_label_text (GtkWidget  *root,
+                            const char *text)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root) &&
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = fk_ui_test_find_label_text (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+void
+fk_ui_test_wait_mapped (GtkWidget *widget,
+                        guint      seconds)
+{
+  guint timeout_id = g_timeout_add_seconds (seconds, on_wait_timeout, (gpointer) "a widget to show");
+
+  while (!gtk_widget_get_mapped (widget))
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (timeout_id);
+}

@@ -30,5 +30,11 @@ void        fk_ui_test_wait_until             (gboolean     *done,
                                                guint         seconds);
 /* Waits until @widget is mapped and a frame with it has been painted. */
 void        fk_ui_test_wait_drawn             (GtkWidget    *widget);
+/* A mapped label under @root showing exactly @text, or NULL. */
+GtkWidget  *fk_ui_test_find_label_text        (GtkWidget    *root,
+                                               const char   *text);
+/* Runs the main loop until @widget is mapped; fails after @seconds. */
+void        fk_ui_test_wait_mapped            (GtkWidget    *widget,
+                                               guint         seconds);
 
 G_END_DECLS
