@@ -1094,6 +1094,26 @@ fk_server_db_start_session (FkServerDb  *self,
   if (!begin (self, error))
     return NULL;
 
+  /* The fingerprint is a convenience on the phone; the PIN must keep being
+   * used, or a stolen keyring would open the account for as long as it lasts. */
+  if (g_str_equal (method, FK_METHOD_FINGERPRINT))
+    {
+      g_autoptr(sqlite3_stmt) recent = prepare (self,
+                                                "SELECT 1 FROM devices WHERE device_id = ?1"
+                                                " AND last_pin_login_at >= ?2", error);
+
+      if (recent == NULL)
+        goto fail;
+      bind_text (recent, 1, device_id);
+      sqlite3_bind_int64 (recent, 2, t - FK_FINGERPRINT_PIN_SECONDS);
+      if (sqlite3_step (recent) != SQLITE_ROW)
+        {
+          g_set_error_literal (error, FK_SERVER_DB_ERROR, FK_SERVER_DB_ERROR_PIN_REQUIRED,
+                               "A fingerprint login needs a PIN login within the last 72 hours.");
+          goto fail;
+        }
+    }
+
   device = prepare (self,
                     "UPDATE devices SET failed_pins = 0, last_login_at = ?1,"
                     "  last_pin_login_at = CASE WHEN ?2 = 'pin' THEN ?1 ELSE last_pin_login_at END"

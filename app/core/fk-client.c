@@ -15,6 +15,7 @@
 #include "fk-crypto.h"
 #include "fk-error.h"
 #include "fk-event-checklist.h"
+#include "fk-fingerprint.h"
 #include "fk-protocol.h"
 #include "fk-secret-store.h"
 #include "fk-session.h"
@@ -44,6 +45,8 @@ struct _FkClient
   GHashTable    *templates_by_key;     /* "id:version" → FkChecklistTemplate */
 
   guint          retention_days;
+  FkFingerprint *fingerprint;
+  guint          failed_scans;   /* since the last PIN login */
 
   /* In memory only: a persistent verifier would be an offline PIN oracle. */
   GBytes        *unlock_salt;
@@ -82,6 +85,8 @@ typedef struct {
   GBytes    *challenge;
   GBytes    *signature;
   GBytes    *verifier;
+  GBytes    *fingerprint_key;      /* a fingerprint login unwraps with it */
+  GBytes    *new_fingerprint_key;  /* made at a PIN login, kept if it succeeds */
   FkHotelTip *tip;
   gboolean   send;
 } OpData;
@@ -108,6 +113,8 @@ op_data_free (OpData *data)
   g_clear_pointer (&data->challenge, g_bytes_unref);
   g_clear_pointer (&data->signature, g_bytes_unref);
   g_clear_pointer (&data->verifier, fk_secure_bytes_unref);
+  g_clear_pointer (&data->fingerprint_key, fk_secure_bytes_unref);
+  g_clear_pointer (&data->new_fingerprint_key, fk_secure_bytes_unref);
   g_clear_object (&data->tip);
   g_free (data);
 }
@@ -1011,6 +1018,19 @@ on_login_tips_loaded (GObject      *object,
   g_task_return_boolean (task, TRUE);
 }
 
+/* The copy is in the token; its key goes to the keyring beside it. */
+static void
+keep_fingerprint_copy (FkClient *self,
+                       GBytes   *key)
+{
+  g_autofree char *token_json = fk_token_to_json (self->token);
+  g_autofree char *key_text = fk_protocol_encode_base64 (key);
+
+  fk_secret_store_save_async (self->data_dir, FK_SECRET_FINGERPRINT, key_text, NULL, on_token_saved, NULL);
+  fk_secret_store_save_async (self->data_dir, FK_SECRET_TOKEN, token_json, NULL, on_token_saved, NULL);
+  fk_crypto_wipe (key_text, strlen (key_text));
+}
+
 static void
 on_logged_in (GObject      *object,
               GAsyncResult *result,
@@ -1030,6 +1050,8 @@ on_logged_in (GObject      *object,
   gint64 expires_in;
 
   reply = fk_api_client_call_finish (FK_API_CLIENT (object), result, &problem, &error);
+  if (error != NULL && data->new_fingerprint_key != NULL)
+    fk_token_clear_fingerprint_copy (data->token);
   if (error != NULL)
     {
       if (g_error_matches (error, FK_ERROR, FK_ERROR_WRONG_PIN))
@@ -1066,6 +1088,10 @@ on_logged_in (GObject      *object,
 
   session = fk_session_new (session_token, data_key, expires_in);
   set_attempts_left (self, FK_MAX_FAILED_PINS);
+  if (data->fingerprint_key == NULL)
+    self->failed_scans = 0;
+  if (data->new_fingerprint_key != NULL)
+    keep_fingerprint_copy (self, data->new_fingerprint_key);
   start_session (self, session);
   self->unlock_salt = g_bytes_ref (data->challenge);
   self->unlock_verifier = g_steal_pointer (&data->verifier);
@@ -1102,10 +1128,16 @@ sign_in_thread (GTask        *task,
   GError *error = NULL;
 
   /* Succeeds for any PIN: whether it was right, only the server can tell. */
-  if (fk_token_unwrap (data->token, data->pin, scalar, &error))
+  if (data->fingerprint_key != NULL
+      ? fk_token_unwrap_fingerprint (data->token, data->fingerprint_key, scalar, &error)
+      : fk_token_unwrap (data->token, data->pin, scalar, &error))
     {
       data->signature = fk_crypto_sign (scalar, message, &error);
       data->verifier = unlock_verifier_new (data->challenge, scalar);
+      /* Kept only if the server says this PIN was the right one. */
+      if (data->fingerprint_key == NULL && fk_token_get_fingerprint_wanted (data->token) &&
+          !fk_token_has_fingerprint_copy (data->token))
+        data->new_fingerprint_key = fk_token_wrap_fingerprint_copy (data->token, scalar);
     }
   fk_crypto_wipe (scalar, sizeof scalar);
 
@@ -1145,7 +1177,7 @@ on_signed (GObject      *object,
   json_builder_set_member_name (builder, "signature");
   json_builder_add_string_value (builder, signature);
   json_builder_set_member_name (builder, "method");
-  json_builder_add_string_value (builder, FK_METHOD_PIN);
+  json_builder_add_string_value (builder, data->fingerprint_key ? FK_METHOD_FINGERPRINT : FK_METHOD_PIN);
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
 
@@ -1272,6 +1304,175 @@ unlock_locally (FkClient   *self,
   data->challenge = g_bytes_ref (self->unlock_salt);
   g_task_set_task_data (task, data, (GDestroyNotify) op_data_free);
   run_in_thread (task, unwrap_in_thread, on_unwrapped);
+}
+
+/* Fingerprint ------------------------------------------------------------ */
+
+#define FINGERPRINT_TIMEOUT_SECONDS 30
+#define MAX_FAILED_SCANS            5
+
+gboolean
+fk_client_get_fingerprint_ready (FkClient *self)
+{
+  g_return_val_if_fail (FK_IS_CLIENT (self), FALSE);
+
+  return self->token != NULL && fk_token_has_fingerprint_copy (self->token) &&
+         g_strcmp0 (fk_token_get_policy (self->token), FK_POLICY_PIN_OR_FINGERPRINT) == 0 &&
+         self->failed_scans < MAX_FAILED_SCANS &&
+         (self->state == FK_CLIENT_STATE_LOCKED || self->state == FK_CLIENT_STATE_IDLE_LOCKED);
+}
+
+void
+fk_client_set_fingerprint_wanted (FkClient *self,
+                                  gboolean  wanted)
+{
+  g_autofree char *json = NULL;
+
+  g_return_if_fail (FK_IS_CLIENT (self));
+  g_return_if_fail (self->token != NULL);
+
+  fk_token_set_fingerprint_wanted (self->token, wanted);
+  json = fk_token_to_json (self->token);
+  fk_secret_store_save_async (self->data_dir, FK_SECRET_TOKEN, json, NULL, on_token_saved, NULL);
+  if (!wanted)
+    fk_secret_store_clear_async (self->data_dir, FK_SECRET_FINGERPRINT, NULL, on_secret_cleared, NULL);
+}
+
+FkFingerprint *
+fk_client_get_fingerprint (FkClient *self)
+{
+  g_return_val_if_fail (FK_IS_CLIENT (self), NULL);
+
+  if (self->fingerprint == NULL)
+    self->fingerprint = fk_fingerprint_new ();
+  return self->fingerprint;
+}
+
+static void
+unwrap_fingerprint_in_thread (GTask        *task,
+                              gpointer      source_object,
+                              gpointer      task_data,
+                              GCancellable *cancellable)
+{
+  OpData *data = task_data;
+  guint8 scalar[FK_EC_SCALAR_BYTES];
+  GError *error = NULL;
+
+  if (!fk_token_unwrap_fingerprint (data->token, data->fingerprint_key, scalar, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  data->verifier = unlock_verifier_new (data->challenge, scalar);
+  fk_crypto_wipe (scalar, sizeof scalar);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_fingerprint_key_loaded (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  OpData *data = g_task_get_task_data (task);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GError) error = NULL;
+  char *key_text;
+
+  key_text = fk_secret_store_load_finish (result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  data->fingerprint_key = fk_protocol_decode_base64 (key_text);
+  fk_secret_free (key_text);
+  if (data->fingerprint_key == NULL)
+    {
+      return_fk_error (task, FK_ERROR_PIN_REQUIRED);
+      return;
+    }
+
+  /* Idle-locked: the same local check as a PIN, no server. */
+  if (self->state == FK_CLIENT_STATE_IDLE_LOCKED)
+    {
+      data->challenge = g_bytes_ref (self->unlock_salt);
+      run_in_thread (task, unwrap_fingerprint_in_thread, on_unwrapped);
+      return;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "device_id");
+  json_builder_add_string_value (builder, fk_token_get_device_id (self->token));
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+  fk_api_client_call_async (self->api, "POST", FK_PATH_LOGIN_CHALLENGE, body, g_task_get_cancellable (task),
+                            on_challenge_ready, g_object_ref (task));
+}
+
+static void
+on_finger_verified (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!fk_fingerprint_verify_finish (FK_FINGERPRINT (object), result, &error))
+    {
+      if (g_error_matches (error, FK_ERROR, FK_ERROR_FINGERPRINT_NO_MATCH) &&
+          ++self->failed_scans >= MAX_FAILED_SCANS)
+        {
+          return_fk_error (task, FK_ERROR_PIN_REQUIRED);
+          return;
+        }
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  fk_secret_store_load_async (self->data_dir, FK_SECRET_FINGERPRINT, g_task_get_cancellable (task),
+                              on_fingerprint_key_loaded, g_object_ref (task));
+}
+
+void
+fk_client_login_fingerprint_async (FkClient            *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  OpData *data;
+
+  g_return_if_fail (FK_IS_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fk_client_login_fingerprint_async);
+
+  if (!fk_client_get_fingerprint_ready (self))
+    {
+      return_fk_error (task, FK_ERROR_PIN_REQUIRED);
+      return;
+    }
+
+  data = g_new0 (OpData, 1);
+  data->token = g_object_ref (self->token);
+  g_task_set_task_data (task, data, (GDestroyNotify) op_data_free);
+  fk_fingerprint_verify_async (fk_client_get_fingerprint (self), FINGERPRINT_TIMEOUT_SECONDS, cancellable,
+                               on_finger_verified, g_object_ref (task));
+}
+
+gboolean
+fk_client_login_fingerprint_finish (FkClient      *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void
@@ -2017,6 +2218,7 @@ fk_client_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->api);
   g_clear_object (&self->token);
+  g_clear_object (&self->fingerprint);
   if (self->tips != NULL)
     clear_tips (self);
 

@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 
 #include "fk-event-checklist.h"
+#include "fk-fingerprint.h"
 #include "fk-hotel-tip.h"
 #include "fk-sync-engine.h"
 
@@ -92,6 +93,26 @@ void            fk_client_login_async            (FkClient             *self,
 gboolean        fk_client_login_finish           (FkClient             *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
+
+/* Fingerprint login (policy pin-or-fingerprint): wanted makes the next
+ * good PIN login keep a second copy of the key, released only after
+ * fprintd's verify-match (see docs/security.md for what that is worth). */
+void            fk_client_set_fingerprint_wanted (FkClient             *self,
+                                                  gboolean              wanted);
+/* A copy exists, the policy allows it, fewer than 5 failed scans since the
+ * last PIN login, and a login or unlock is what is asked for. */
+gboolean        fk_client_get_fingerprint_ready  (FkClient             *self);
+/* The reader, for its ::scanning and ::retry signals. */
+FkFingerprint  *fk_client_get_fingerprint        (FkClient             *self);
+/* Logs in (or, idle-locked, unlocks) with a finger; FK_ERROR_PIN_REQUIRED
+ * when the PIN must be used instead. */
+void            fk_client_login_fingerprint_async  (FkClient           *self,
+                                                    GCancellable       *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer            user_data);
+gboolean        fk_client_login_fingerprint_finish (FkClient           *self,
+                                                    GAsyncResult       *result,
+                                                    GError            **error);
 
 /* Sent hotel tips leave the device this many days after they were sent
  * (default 7); drafts and unsent tips never do.  Applied at each unlock. */

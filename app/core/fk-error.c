@@ -27,6 +27,7 @@ static const struct {
   { FK_PROBLEM_WRONG_PIN,         FK_ERROR_WRONG_PIN },
   { FK_PROBLEM_TOKEN_DISABLED,    FK_ERROR_TOKEN_DISABLED },
   { FK_PROBLEM_DEVICE_REVOKED,    FK_ERROR_DEVICE_REVOKED },
+  { FK_PROBLEM_PIN_REQUIRED,      FK_ERROR_PIN_REQUIRED },
   { FK_PROBLEM_UNAUTHORIZED,      FK_ERROR_SESSION_EXPIRED },
   { FK_PROBLEM_SESSION_EXPIRED,   FK_ERROR_SESSION_EXPIRED },
   { FK_PROBLEM_INVALID_RECORD,    FK_ERROR_INVALID_RECORD },
@@ -104,6 +105,8 @@ fk_error_code_to_message (FkErrorCode code)
       return _("Your work could not be saved on this device. Free some space and try again.");
     case FK_ERROR_FINGERPRINT_NO_MATCH:
       return _("The fingerprint did not match. Try again or use your PIN.");
+    case FK_ERROR_PIN_REQUIRED:
+      return _("Log in with your PIN this time. Fingerprint login needs a PIN login within the last 72 hours.");
     case FK_ERROR_FAILED:
     default:
       return _("Something went wrong. Try again.");

@@ -36,6 +36,7 @@ typedef enum {
   FK_ERROR_KEYRING,
   FK_ERROR_STORAGE,
   FK_ERROR_FINGERPRINT_NO_MATCH,
+  FK_ERROR_PIN_REQUIRED,        /* fingerprint refused: log in with the PIN */
 } FkErrorCode;
 
 GQuark       fk_error_quark              (void);

@@ -35,6 +35,7 @@ G_BEGIN_DECLS
 #define FK_PROBLEM_WRONG_PIN          FK_PROBLEM_PREFIX "wrong-pin"
 #define FK_PROBLEM_TOKEN_DISABLED     FK_PROBLEM_PREFIX "token-disabled"
 #define FK_PROBLEM_DEVICE_REVOKED     FK_PROBLEM_PREFIX "device-revoked"
+#define FK_PROBLEM_PIN_REQUIRED       FK_PROBLEM_PREFIX "pin-required"
 #define FK_PROBLEM_UNAUTHORIZED       FK_PROBLEM_PREFIX "unauthorized"
 #define FK_PROBLEM_SESSION_EXPIRED    FK_PROBLEM_PREFIX "session-expired"
 #define FK_PROBLEM_INVALID_RECORD     FK_PROBLEM_PREFIX "invalid-record"
@@ -70,6 +71,8 @@ G_BEGIN_DECLS
 #define FK_MAX_FAILED_PINS            5
 #define FK_MAX_DEVICES_PER_OFFICER    3
 #define FK_ACTIVATION_CODE_SECONDS    (15 * 60)
+/* A fingerprint login needs a PIN login this recent. */
+#define FK_FINGERPRINT_PIN_SECONDS    (72 * 60 * 60)
 
 /* What the device signs at login: binds the signature to this protocol,
  * this device and this one challenge. */

@@ -29,7 +29,13 @@ get_schema (void)
 static const char *
 kind_to_string (FkSecretKind kind)
 {
-  return kind == FK_SECRET_TOKEN ? "token" : "session";
+  switch (kind)
+    {
+    case FK_SECRET_TOKEN:       return "token";
+    case FK_SECRET_FINGERPRINT: return "fingerprint";
+    case FK_SECRET_SESSION:
+    default:                    return "session";
+    }
 }
 
 typedef enum {
@@ -53,6 +59,18 @@ static GQueue pending = G_QUEUE_INIT;
 static gboolean busy;
 
 static void run_next (void);
+
+static const char *
+secret_label (FkSecretKind kind)
+{
+  switch (kind)
+    {
+    case FK_SECRET_TOKEN:       return "Fältkoll Mobile service ID";
+    case FK_SECRET_FINGERPRINT: return "Fältkoll fingerprint key";
+    case FK_SECRET_SESSION:
+    default:                    return "Fältkoll session";
+    }
+}
 
 static void
 op_free (Op *op)
@@ -155,8 +173,8 @@ run_next (void)
     {
     case OP_SAVE:
       secret_password_store (get_schema (),
-                             op->secret_kind == FK_SECRET_TOKEN ? SECRET_COLLECTION_DEFAULT : SECRET_COLLECTION_SESSION,
-                             op->secret_kind == FK_SECRET_TOKEN ? "Fältkoll Mobile service ID" : "Fältkoll session",
+                             op->secret_kind == FK_SECRET_SESSION ? SECRET_COLLECTION_SESSION : SECRET_COLLECTION_DEFAULT,
+                             secret_label (op->secret_kind),
                              op->secret, cancellable, on_store_ready, task,
                              "kind", kind_to_string (op->secret_kind),
                              "scope", op->scope,

@@ -42,6 +42,10 @@ struct _FkToken
   GBytes   *salt;
   GBytes   *iv;
   GBytes   *wrapped_key;
+
+  gboolean  fingerprint_wanted;
+  GBytes   *fingerprint_iv;
+  GBytes   *fingerprint_wrapped;
 };
 
 G_DEFINE_FINAL_TYPE (FkToken, fk_token, G_TYPE_OBJECT)
@@ -59,6 +63,8 @@ fk_token_finalize (GObject *object)
   g_clear_pointer (&self->salt, g_bytes_unref);
   g_clear_pointer (&self->iv, g_bytes_unref);
   g_clear_pointer (&self->wrapped_key, fk_secure_bytes_unref);
+  g_clear_pointer (&self->fingerprint_iv, g_bytes_unref);
+  g_clear_pointer (&self->fingerprint_wrapped, fk_secure_bytes_unref);
 
   G_OBJECT_CLASS (fk_token_parent_class)->finalize (object);
 }
@@ -137,6 +143,15 @@ fk_token_new_from_json (const char  *json,
   self->salt = member_bytes (kdf, "salt", SALT_BYTES);
   self->iv = member_bytes (object, "iv", CTR_IV_BYTES);
   self->wrapped_key = member_bytes (object, "wrapped_key", FK_EC_SCALAR_BYTES);
+  self->fingerprint_wanted = json_object_get_boolean_member_with_default (object, "fingerprint_wanted", FALSE);
+  if (json_object_has_member (object, "fingerprint") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "fingerprint")))
+    {
+      JsonObject *copy = json_object_get_object_member (object, "fingerprint");
+
+      self->fingerprint_iv = member_bytes (copy, "iv", CTR_IV_BYTES);
+      self->fingerprint_wrapped = member_bytes (copy, "wrapped_key", FK_EC_SCALAR_BYTES);
+    }
 
   if (self->server_url == NULL || !fk_protocol_is_valid_pin (self->server_pin) ||
       self->salt == NULL || self->iv == NULL || self->wrapped_key == NULL)
@@ -202,6 +217,16 @@ fk_token_to_json (FkToken *self)
   json_builder_end_object (builder);
   add_bytes_member (builder, "iv", self->iv);
   add_bytes_member (builder, "wrapped_key", self->wrapped_key);
+  json_builder_set_member_name (builder, "fingerprint_wanted");
+  json_builder_add_boolean_value (builder, self->fingerprint_wanted);
+  if (fk_token_has_fingerprint_copy (self))
+    {
+      json_builder_set_member_name (builder, "fingerprint");
+      json_builder_begin_object (builder);
+      add_bytes_member (builder, "iv", self->fingerprint_iv);
+      add_bytes_member (builder, "wrapped_key", self->fingerprint_wrapped);
+      json_builder_end_object (builder);
+    }
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -293,6 +318,81 @@ replace_string (char       **field,
 {
   g_free (*field);
   *field = g_strdup (value);
+}
+
+gboolean
+fk_token_get_fingerprint_wanted (FkToken *self)
+{
+  g_return_val_if_fail (FK_IS_TOKEN (self), FALSE);
+  return self->fingerprint_wanted;
+}
+
+void
+fk_token_set_fingerprint_wanted (FkToken  *self,
+                                 gboolean  wanted)
+{
+  g_return_if_fail (FK_IS_TOKEN (self));
+
+  self->fingerprint_wanted = !!wanted;
+  if (!wanted)
+    fk_token_clear_fingerprint_copy (self);
+}
+
+gboolean
+fk_token_has_fingerprint_copy (FkToken *self)
+{
+  g_return_val_if_fail (FK_IS_TOKEN (self), FALSE);
+  return self->fingerprint_iv != NULL && self->fingerprint_wrapped != NULL;
+}
+
+GBytes *
+fk_token_wrap_fingerprint_copy (FkToken      *self,
+                                const guint8  scalar[FK_EC_SCALAR_BYTES])
+{
+  g_autoptr(GBytes) key = fk_crypto_random_bytes (FK_AES_KEY_BYTES);
+  g_autoptr(GBytes) iv = fk_crypto_random_bytes (CTR_IV_BYTES);
+  guint8 wrapped[FK_EC_SCALAR_BYTES];
+
+  g_return_val_if_fail (FK_IS_TOKEN (self), NULL);
+
+  if (!fk_crypto_ctr_xor (g_bytes_get_data (key, NULL), g_bytes_get_data (iv, NULL),
+                          scalar, wrapped, sizeof wrapped))
+    return NULL;
+
+  fk_token_clear_fingerprint_copy (self);
+  self->fingerprint_iv = g_steal_pointer (&iv);
+  self->fingerprint_wrapped = g_bytes_new (wrapped, sizeof wrapped);
+  fk_crypto_wipe (wrapped, sizeof wrapped);
+  return g_steal_pointer (&key);
+}
+
+void
+fk_token_clear_fingerprint_copy (FkToken *self)
+{
+  g_return_if_fail (FK_IS_TOKEN (self));
+
+  g_clear_pointer (&self->fingerprint_iv, g_bytes_unref);
+  g_clear_pointer (&self->fingerprint_wrapped, fk_secure_bytes_unref);
+}
+
+gboolean
+fk_token_unwrap_fingerprint (FkToken  *self,
+                             GBytes   *key,
+                             guint8    scalar_out[FK_EC_SCALAR_BYTES],
+                             GError  **error)
+{
+  g_return_val_if_fail (FK_IS_TOKEN (self), FALSE);
+
+  if (!fk_token_has_fingerprint_copy (self) || key == NULL || g_bytes_get_size (key) != FK_AES_KEY_BYTES ||
+      !fk_crypto_ctr_xor (g_bytes_get_data (key, NULL), g_bytes_get_data (self->fingerprint_iv, NULL),
+                          g_bytes_get_data (self->fingerprint_wrapped, NULL), scalar_out, FK_EC_SCALAR_BYTES))
+    {
+      g_set_error_literal (error, FK_ERROR, FK_ERROR_PIN_REQUIRED,
+                           fk_error_code_to_message (FK_ERROR_PIN_REQUIRED));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 void

@@ -35,6 +35,21 @@ gboolean     fk_token_unwrap            (FkToken       *self,
                                          guint8         scalar_out[FK_EC_SCALAR_BYTES],
                                          GError       **error);
 
+/* The fingerprint copy: the same key, wrapped under a random key that the
+ * keyring keeps and the app releases only after fprintd's verify-match. */
+gboolean     fk_token_get_fingerprint_wanted (FkToken  *self);
+void         fk_token_set_fingerprint_wanted (FkToken  *self,
+                                              gboolean  wanted);
+gboolean     fk_token_has_fingerprint_copy   (FkToken  *self);
+/* Makes a copy of @scalar for @self; returns the key that unwraps it. */
+GBytes      *fk_token_wrap_fingerprint_copy  (FkToken       *self,
+                                              const guint8   scalar[FK_EC_SCALAR_BYTES]);
+void         fk_token_clear_fingerprint_copy (FkToken       *self);
+gboolean     fk_token_unwrap_fingerprint     (FkToken       *self,
+                                              GBytes        *key,
+                                              guint8         scalar_out[FK_EC_SCALAR_BYTES],
+                                              GError       **error);
+
 void         fk_token_set_enrollment    (FkToken       *self,
                                          const char    *device_id,
                                          const char    *officer_id,

@@ -1,0 +1,304 @@
+/* test-fingerprint-login.c: logging in with a finger, for real
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The real server, the real keyring, and the real fprintd with libfprint's
+ * virtual reader (fk-fprintd-env): a PIN login keeps the fingerprint copy,
+ * a matching finger then logs in and unlocks, a wrong one does not, five
+ * wrong ones call for the PIN, and the server wants a PIN login within
+ * 72 hours.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "fk-client.h"
+#include "fk-error.h"
+#include "fk-test-server.h"
+
+#define OFFICER "officer-test-41"
+#define PIN     "583016"
+#define FINGER  "finger-of-the-test"
+
+typedef struct {
+  char         *root;
+  FkTestServer *server;
+  FkClient     *client;
+  const char   *socket_path;
+  guint         scanning;
+} Fixture;
+
+static void
+on_ready (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return *result;
+}
+
+static void
+spin (guint milliseconds)
+{
+  gint64 until = g_get_monotonic_time () + milliseconds * 1000;
+
+  while (g_get_monotonic_time () < until)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+}
+
+/* The virtual reader takes one command per connection, while claimed. */
+static void
+send_scan (Fixture    *fixture,
+           const char *finger)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketAddress) address = g_unix_socket_address_new (fixture->socket_path);
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *command = g_strdup_printf ("SCAN %s", finger);
+
+  connection = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                             command, strlen (command), NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  spin (100);
+}
+
+static void
+on_scanning (FkFingerprint *fingerprint,
+             Fixture       *fixture)
+{
+  fixture->scanning++;
+}
+
+static void
+wait_scanning (Fixture *fixture,
+               guint    count)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (fixture->scanning < count)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      spin (10);
+    }
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *state_dir = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *code = NULL;
+  g_autoptr(GAsyncResult) loaded = NULL;
+  g_autoptr(GAsyncResult) enrolled = NULL;
+  g_autoptr(GAsyncResult) finger = NULL;
+
+  fixture->socket_path = g_getenv ("FP_VIRTUAL_DEVICE");
+  g_assert_nonnull (fixture->socket_path);
+
+  fixture->root = g_dir_make_tmp ("fk-finger-XXXXXX", &error);
+  g_assert_no_error (error);
+  state_dir = g_build_filename (fixture->root, "server", NULL);
+  data_dir = g_build_filename (fixture->root, "device", NULL);
+  fixture->server = fk_test_server_new (state_dir);
+  fk_test_server_start (fixture->server, NULL);
+
+  fixture->client = fk_client_new (data_dir);
+  g_signal_connect (fk_client_get_fingerprint (fixture->client), "scanning", G_CALLBACK (on_scanning), fixture);
+  fk_client_load_async (fixture->client, NULL, on_ready, &loaded);
+  g_assert_true (fk_client_load_finish (fixture->client, wait_for (&loaded), &error));
+  code = fk_test_server_issue_code (fixture->server, OFFICER);
+  fk_client_enroll_async (fixture->client, fixture->server->url, fixture->server->pin, code, PIN,
+                          NULL, on_ready, &enrolled);
+  g_assert_true (fk_client_enroll_finish (fixture->client, wait_for (&enrolled), &error));
+  g_assert_no_error (error);
+
+  /* The officer's finger, enrolled in fprintd as the phone's setup would. */
+  fk_fingerprint_enroll_async (fk_client_get_fingerprint (fixture->client), "right-index-finger",
+                               NULL, on_ready, &finger);
+  wait_scanning (fixture, 1);
+  for (guint i = 0; i < 5; i++)
+    send_scan (fixture, FINGER);
+  g_assert_true (fk_fingerprint_enroll_finish (fk_client_get_fingerprint (fixture->client),
+                                               wait_for (&finger), &error));
+  g_assert_no_error (error);
+  fixture->scanning = 0;
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_clear_object (&fixture->client);
+  g_clear_pointer (&fixture->server, fk_test_server_free);
+  g_assert_cmpint (fk_test_run (NULL, NULL, NULL, "rm", "-rf", fixture->root, NULL), ==, 0);
+  g_free (fixture->root);
+}
+
+static gboolean
+login_pin (Fixture  *fixture,
+           GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  fk_client_login_async (fixture->client, PIN, NULL, on_ready, &result);
+  return fk_client_login_finish (fixture->client, wait_for (&result), error);
+}
+
+static gboolean
+login_finger (Fixture     *fixture,
+              const char  *finger,
+              GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  guint scanning = fixture->scanning;
+
+  fk_client_login_fingerprint_async (fixture->client, NULL, on_ready, &result);
+  if (result == NULL)
+    {
+      wait_scanning (fixture, scanning + 1);
+      send_scan (fixture, finger);
+    }
+  return fk_client_login_fingerprint_finish (fixture->client, wait_for (&result), error);
+}
+
+static void
+logout (Fixture *fixture)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  fk_client_logout_async (fixture->client, NULL, on_ready, &result);
+  g_assert_true (fk_client_logout_finish (fixture->client, wait_for (&result), NULL));
+}
+
+static void
+test_finger_after_pin (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Not before the officer asked for it and a PIN login made the copy. */
+  g_assert_false (fk_client_get_fingerprint_ready (fixture->client));
+  fk_client_set_fingerprint_wanted (fixture->client, TRUE);
+  g_assert_true (login_pin (fixture, &error));
+  g_assert_no_error (error);
+  logout (fixture);
+  g_assert_true (fk_client_get_fingerprint_ready (fixture->client));
+
+  g_assert_false (login_finger (fixture, "someone-else", &error));
+  g_assert_error (error, FK_ERROR, FK_ERROR_FINGERPRINT_NO_MATCH);
+  g_clear_error (&error);
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_LOCKED);
+
+  g_assert_true (login_finger (fixture, FINGER, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_UNLOCKED);
+
+  /* The idle lock opens with the finger too, without the server. */
+  fk_test_server_stop (fixture->server);
+  fk_client_lock (fixture->client);
+  g_assert_true (login_finger (fixture, FINGER, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_UNLOCKED);
+}
+
+static void
+test_five_wrong_fingers_need_pin (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fk_client_set_fingerprint_wanted (fixture->client, TRUE);
+  g_assert_true (login_pin (fixture, &error));
+  logout (fixture);
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_assert_false (login_finger (fixture, "someone-else", &error));
+      g_assert_error (error, FK_ERROR, FK_ERROR_FINGERPRINT_NO_MATCH);
+      g_clear_error (&error);
+    }
+  g_assert_false (login_finger (fixture, "someone-else", &error));
+  g_assert_error (error, FK_ERROR, FK_ERROR_PIN_REQUIRED);
+  g_clear_error (&error);
+  g_assert_false (fk_client_get_fingerprint_ready (fixture->client));
+
+  /* The PIN resets the count. */
+  g_assert_true (login_pin (fixture, &error));
+  logout (fixture);
+  g_assert_true (fk_client_get_fingerprint_ready (fixture->client));
+}
+
+/* Moves the device's last PIN login back on the server's own books. */
+static void
+age_last_pin_login (Fixture *fixture,
+                    gint64   seconds)
+{
+  g_autofree char *path = g_build_filename (fixture->server->state_dir, "faltkoll-server.db", NULL);
+  g_autofree char *sql = g_strdup_printf ("UPDATE devices SET last_pin_login_at = last_pin_login_at - %"
+                                          G_GINT64_FORMAT ";", seconds);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
+test_server_wants_recent_pin (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fk_client_set_fingerprint_wanted (fixture->client, TRUE);
+  g_assert_true (login_pin (fixture, &error));
+  logout (fixture);
+
+  age_last_pin_login (fixture, 73 * 3600);
+  g_assert_false (login_finger (fixture, FINGER, &error));
+  g_assert_error (error, FK_ERROR, FK_ERROR_PIN_REQUIRED);
+  g_clear_error (&error);
+
+  g_assert_true (login_pin (fixture, &error));
+  g_assert_no_error (error);
+  logout (fixture);
+  g_assert_true (login_finger (fixture, FINGER, &error));
+  g_assert_no_error (error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/fingerprint-login/finger-after-pin", Fixture, NULL,
+              fixture_setup, test_finger_after_pin, fixture_teardown);
+  g_test_add ("/fingerprint-login/five-wrong-fingers-need-pin", Fixture, NULL,
+              fixture_setup, test_five_wrong_fingers_need_pin, fixture_teardown);
+  g_test_add ("/fingerprint-login/server-wants-recent-pin", Fixture, NULL,
+              fixture_setup, test_server_wants_recent_pin, fixture_teardown);
+
+  return g_test_run ();
+}
