@@ -229,6 +229,63 @@ test_team_fills_one_checklist (Fixture       *fixture,
   g_assert_cmpint (fk_test_server_count_records (fixture->server, uuid), ==, 1);
 }
 
+/* One record the server refuses among 99 it takes: the 99 go, the one is
+ * marked failed with the officer's reason, and nothing is sent again. */
+static void
+test_one_invalid_in_a_batch (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(FkChecklistTemplate) unknown = NULL;
+  g_autoptr(FkEventChecklist) refused = NULL;
+  g_autoptr(GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  FkSyncEngine *engine = fk_client_get_sync_engine (fixture->anna);
+  gint64 stored_before;
+
+  /* A template the server never published: valid here, refused there. */
+  g_assert_true (json_parser_load_from_data (parser,
+                                             "{\"id\": \"no-such-template\", \"version\": 1, \"title\": \"x\","
+                                             " \"items\": [{\"id\": \"a\", \"phase\": \"before\", \"text\": \"x\"}]}",
+                                             -1, NULL));
+  unknown = fk_checklist_template_new_from_json (json_node_get_object (json_parser_get_root (parser)), &error);
+  g_assert_no_error (error);
+
+  fk_test_server_stop (fixture->server);
+  refused = fk_event_checklist_new (unknown);
+  save (fixture->anna, refused);
+  for (guint i = 0; i < 99; i++)
+    {
+      g_autoptr(FkHotelTip) tip = fk_hotel_tip_new ();
+      g_autoptr(GDateTime) received = g_date_time_new_now_utc ();
+      g_autoptr(GAsyncResult) result = NULL;
+
+      fk_hotel_tip_set_hotel_name (tip, "Hotell Påhitt");
+      fk_hotel_tip_set_municipality (tip, "Exempelby");
+      fk_hotel_tip_set_received_at (tip, received);
+      fk_hotel_tip_set_description (tip, "Många korta besök till samma rum under kvällen.");
+      fk_client_save_tip_async (fixture->anna, tip, TRUE, NULL, on_ready, &result);
+      g_assert_true (fk_client_save_tip_finish (fixture->anna, wait_for (&result), NULL));
+      g_ptr_array_add (uuids, g_strdup (fk_hotel_tip_get_uuid (tip)));
+    }
+  fk_test_server_start (fixture->server, NULL);
+
+  g_assert_true (sync_now (fixture->anna, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < uuids->len; i++)
+    g_assert_cmpint (fk_test_server_count_records (fixture->server, g_ptr_array_index (uuids, i)), ==, 1);
+  g_assert_cmpint (fk_test_server_count_records (fixture->server, fk_event_checklist_get_uuid (refused)), ==, 0);
+  g_assert_cmpint (fk_event_checklist_get_state (refused), ==, FK_RECORD_STATE_FAILED);
+  g_assert_nonnull (fk_event_checklist_get_failure (refused));
+  g_assert_cmpuint (fk_sync_engine_get_pending (engine), ==, 0);
+
+  /* Failed is not waiting: it stays failed, and nothing more is stored. */
+  stored_before = fk_test_server_count_records (fixture->server, NULL);
+  g_assert_true (sync_now (fixture->anna, &error));
+  g_assert_cmpint (fk_test_server_count_records (fixture->server, NULL), ==, stored_before);
+  g_assert_cmpint (fk_event_checklist_get_state (refused), ==, FK_RECORD_STATE_FAILED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -237,6 +294,8 @@ main (int   argc,
 
   g_test_add ("/team/fills-one-checklist", Fixture, NULL,
               fixture_setup, test_team_fills_one_checklist, fixture_teardown);
+  g_test_add ("/team/one-invalid-in-a-batch", Fixture, NULL,
+              fixture_setup, test_one_invalid_in_a_batch, fixture_teardown);
 
   return g_test_run ();
 }
