@@ -428,6 +428,39 @@ test_challenges (Fixture       *f,
   g_assert_error (error, FK_SERVER_DB_ERROR, FK_SERVER_DB_ERROR_NOT_FOUND);
 }
 
+/* A finger is a convenience on the phone: the PIN must have been used in
+ * the last 72 hours. */
+static void
+test_fingerprint_needs_recent_pin (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *device_id = enroll (f, "officer-1", NULL);
+  g_autoptr(FkServerDbSession) before_pin = NULL;
+  g_autoptr(FkServerDbSession) pin = NULL;
+  g_autoptr(FkServerDbSession) finger = NULL;
+  g_autoptr(FkServerDbSession) too_late = NULL;
+
+  before_pin = fk_server_db_start_session (f->db, device_id, FK_METHOD_FINGERPRINT, 10, &error);
+  g_assert_null (before_pin);
+  g_assert_error (error, FK_SERVER_DB_ERROR, FK_SERVER_DB_ERROR_PIN_REQUIRED);
+  g_clear_error (&error);
+
+  pin = fk_server_db_start_session (f->db, device_id, FK_METHOD_PIN, 10, &error);
+  g_assert_no_error (error);
+
+  fk_server_db_set_now (f->db, T0 + FK_FINGERPRINT_PIN_SECONDS);
+  finger = fk_server_db_start_session (f->db, device_id, FK_METHOD_FINGERPRINT, 10, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (finger);
+
+  /* A fingerprint login does not renew the PIN's 72 hours. */
+  fk_server_db_set_now (f->db, T0 + FK_FINGERPRINT_PIN_SECONDS + 1);
+  too_late = fk_server_db_start_session (f->db, device_id, FK_METHOD_FINGERPRINT, 10, &error);
+  g_assert_null (too_late);
+  g_assert_error (error, FK_SERVER_DB_ERROR, FK_SERVER_DB_ERROR_PIN_REQUIRED);
+}
+
 static void
 test_sessions (Fixture       *f,
                gconstpointer  data)
@@ -440,7 +473,7 @@ test_sessions (Fixture       *f,
   g_autoptr(FkServerDbSession) second = NULL;
   g_autofree char *sql = NULL;
 
-  session = fk_server_db_start_session (f->db, device_id, FK_METHOD_FINGERPRINT, 10, &error);
+  session = fk_server_db_start_session (f->db, device_id, FK_METHOD_PIN, 10, &error);
   g_assert_no_error (error);
   g_assert_cmpint (session->expires_at, ==, T0 + 10);
   g_assert_cmpuint (g_bytes_get_size (session->data_key), ==, FK_DATA_KEY_BYTES);
@@ -939,6 +972,7 @@ main (int    argc,
   ADD ("/server-db/reactivation-keeps-data-key", test_reactivation_keeps_data_key);
   ADD ("/server-db/challenges", test_challenges);
   ADD ("/server-db/sessions", test_sessions);
+  ADD ("/server-db/fingerprint-needs-recent-pin", test_fingerprint_needs_recent_pin);
   ADD ("/server-db/record-idempotency", test_record_idempotency);
   ADD ("/server-db/templates", test_templates);
   ADD ("/server-db/checklist-merge", test_checklist_merge);
