@@ -473,14 +473,6 @@ fk_checklist_item_row_new (FkEventChecklist *checklist,
                        NULL);
 }
 
-FkEventChecklist *
-fk_checklist_item_row_get_checklist (FkChecklistItemRow *self)
-{
-  g_return_val_if_fail (FK_IS_CHECKLIST_ITEM_ROW (self), NULL);
-
-  return self->checklist;
-}
-
 FkChecklistItem *
 fk_checklist_item_row_get_item (FkChecklistItemRow *self)
 {

@@ -18,7 +18,6 @@ G_DECLARE_FINAL_TYPE (FkChecklistItemRow, fk_checklist_item_row, FK, CHECKLIST_I
  * emits "changed" after each, for its owner to save. */
 GtkWidget       *fk_checklist_item_row_new             (FkEventChecklist   *checklist,
                                                         FkChecklistItem    *item);
-FkEventChecklist *fk_checklist_item_row_get_checklist  (FkChecklistItemRow *self);
 FkChecklistItem *fk_checklist_item_row_get_item        (FkChecklistItemRow *self);
 /* The officer using the device: the "changed by" line names others only. */
 void             fk_checklist_item_row_set_officer_id  (FkChecklistItemRow *self,

@@ -29,7 +29,6 @@ struct _FkChecklistPage
   GPtrArray        *rows;
 
   GtkWidget        *window_title;
-  GtkWidget        *edit_button;
   GtkWidget        *details_label;
   GtkWidget        *progress_bar;
   GtkWidget        *progress_label;
@@ -596,7 +595,6 @@ fk_checklist_page_class_init (FkChecklistPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/faltkoll/Faltkoll/ui/fk-checklist-page.ui");
   gtk_widget_class_bind_template_child (widget_class, FkChecklistPage, window_title);
-  gtk_widget_class_bind_template_child (widget_class, FkChecklistPage, edit_button);
   gtk_widget_class_bind_template_child (widget_class, FkChecklistPage, details_label);
   gtk_widget_class_bind_template_child (widget_class, FkChecklistPage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, FkChecklistPage, progress_label);

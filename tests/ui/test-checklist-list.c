@@ -34,6 +34,9 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
+  GdkSurface *surface;
+  int frame_width, frame_height;
+
   fixture->session = fk_ui_test_client_new (NULL);
   fk_ui_test_client_login (fixture->session);
   fixture->toasts = g_ptr_array_new_with_free_func (g_free);
@@ -45,6 +48,16 @@ fixture_setup (Fixture       *fixture,
   g_signal_connect (fixture->list, "toast", G_CALLBACK (on_toast), fixture);
   adw_window_set_content (ADW_WINDOW (fixture->window), GTK_WIDGET (fixture->list));
   gtk_window_present (GTK_WINDOW (fixture->window));
+  fk_ui_test_wait_drawn (fixture->window);
+
+  /* Without a window manager the surface keeps a frame for resizing, which
+   * a phone's full-screen window does not have: size the content. */
+  surface = gtk_native_get_surface (GTK_NATIVE (fixture->window));
+  frame_width = gdk_surface_get_width (surface) - gtk_widget_get_width (fixture->window);
+  frame_height = gdk_surface_get_height (surface) - gtk_widget_get_height (fixture->window);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360 + frame_width, 720 + frame_height);
+  while (gtk_widget_get_width (fixture->window) != 360 || gtk_widget_get_height (fixture->window) != 720)
+    g_main_context_iteration (NULL, TRUE);
   fk_ui_test_wait_drawn (fixture->window);
 }
 
@@ -59,6 +72,52 @@ fixture_teardown (Fixture       *fixture,
   g_assert_finalize_object (fixture->list);
   fk_ui_test_client_free (fixture->session);
   g_ptr_array_unref (fixture->toasts);
+}
+
+static GdkTexture *
+render_window (GtkWidget *window)
+{
+  int width = gtk_widget_get_width (window);
+  int height = gtk_widget_get_height (window);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+
+  return gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                      &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+static gboolean
+on_settled (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Leaves a PNG of the window to look at, once transitions have ended. */
+static void
+screenshot (Fixture    *fixture,
+            const char *name)
+{
+  g_autofree char *shots = g_build_filename (g_getenv ("FK_BUILD_ROOT"), "tests", "ui", "screenshots", NULL);
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  g_autofree char *path = g_build_filename (shots, file, NULL);
+  g_autoptr(GdkTexture) texture = NULL;
+  gboolean settled = FALSE;
+
+  g_timeout_add (500, on_settled, &settled);
+  while (!settled)
+    g_main_context_iteration (NULL, TRUE);
+  fk_ui_test_wait_drawn (fixture->window);
+
+  g_assert_cmpint (g_mkdir_with_parents (shots, 0755), ==, 0);
+  texture = render_window (fixture->window);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Screenshot: %s", path);
 }
 
 typedef gboolean (*Condition) (gpointer data);
@@ -208,6 +267,7 @@ create_checklist (Fixture *fixture)
                                             "Write the expected visitors as a number, for example 5000.");
   g_assert_nonnull (error_label);
   g_assert_true (gtk_widget_get_visible (error_label));
+  screenshot (fixture, "event-details-360x720");
   g_assert_cmpuint (g_list_model_get_n_items (fk_client_get_checklists (fixture->session->client)), ==, 0);
 
   type_into (fixture, "Expected visitors", "5 000");
@@ -234,8 +294,12 @@ test_empty (Fixture       *fixture,
             gconstpointer  data)
 {
   GtkWidget *button = find_button (GTK_WIDGET (fixture->list), "New Checklist");
+  int min_width;
 
   g_assert_true (gtk_widget_is_drawable (button));
+  /* Every page of the view fits a phone. */
+  gtk_widget_measure (GTK_WIDGET (fixture->list), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  g_assert_cmpint (min_width, <=, 360);
   g_assert_nonnull (fk_ui_test_find_label_text (GTK_WIDGET (fixture->list), "No Checklists"));
 }
 
@@ -266,6 +330,7 @@ test_new_answer_done (Fixture       *fixture,
   g_assert_nonnull (fk_ui_test_find_label_text (list_view, "Sommarfesten"));
   g_assert_nonnull (fk_ui_test_find_label_text (list_view, progress));
   g_assert_nonnull (fk_ui_test_find_label_text (list_view, "Sent"));
+  screenshot (fixture, "events-360x720");
 
   /* Done, with unanswered items: asked first. */
   g_signal_emit_by_name (list_view, "activate", 0);
