@@ -390,7 +390,7 @@ on_templates_loaded (GObject      *object,
 
 /* Templates first: checklists need theirs to show their items. */
 static void
-load_tips (FkClient *self,
+load_records (FkClient *self,
            GTask    *task)
 {
   fk_store_load_async (self->store, KIND_TEMPLATE, g_task_get_cancellable (task),
@@ -687,7 +687,7 @@ on_session_secret_loaded (GObject      *object,
     }
 
   start_session (self, session);
-  load_tips (self, task);
+  load_records (self, task);
 }
 
 static void
@@ -1097,7 +1097,7 @@ on_logged_in (GObject      *object,
   self->unlock_verifier = g_steal_pointer (&data->verifier);
 
   load_task = g_task_new (self, g_task_get_cancellable (task), on_login_tips_loaded, g_object_ref (task));
-  load_tips (self, load_task);
+  load_records (self, load_task);
 }
 
 /* What an idle unlock compares with: a hash of the unwrapped key, salted
@@ -1268,7 +1268,7 @@ on_unwrapped (GObject      *object,
       self->unlock_failures = 0;
       set_attempts_left (self, FK_MAX_FAILED_PINS);
       show_session (self);
-      load_tips (self, load_task);
+      load_records (self, load_task);
       return;
     }
 
