@@ -200,7 +200,7 @@ update_row (GtkListItem *list_item)
   GDateTime *received_at = fk_hotel_tip_get_received_at (tip);
   FkRecordState tip_state = fk_hotel_tip_get_state (tip);
   gboolean failed = tip_state == FK_RECORD_STATE_FAILED;
-  GVariant *target = g_variant_new_string (fk_hotel_tip_get_uuid (tip));
+  g_autoptr(GVariant) target = g_variant_ref_sink (g_variant_new_string (fk_hotel_tip_get_uuid (tip)));
   g_autofree char *date_text = NULL;
 
   gtk_label_set_text (title, hotel_name[0] != 0 ? hotel_name : _("Untitled tip"));
@@ -227,8 +227,11 @@ update_row (GtkListItem *list_item)
   /* A waiting tip is read-only until the server answers; a failed one is
    * the officer's again. */
   gtk_button_set_label (open, failed ? _("Edit") : _("Open"));
+  /* Target before name: a name without its target would be a mismatch. */
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (open), target);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (open), "win.edit-tip");
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (resend), target);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (resend), "win.send-tip");
   gtk_widget_set_visible (resend, failed);
 }
 
@@ -277,12 +280,10 @@ on_setup (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (row), buttons);
 
   button = gtk_button_new_with_label (_("Send Again"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.send-tip");
   g_object_set_data (G_OBJECT (row), "resend", button);
   gtk_box_append (GTK_BOX (buttons), button);
 
   button = gtk_button_new_with_label (_("Open"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.edit-tip");
   g_object_set_data (G_OBJECT (row), "open", button);
   gtk_box_append (GTK_BOX (buttons), button);
 

@@ -31,6 +31,8 @@ struct _FkWindow
   /* A lock or logout of our own is under way: not an expiry. */
   gboolean              ending;
 
+  GtkWidget            *resume_focus;   /* weak */
+
   guint                 idle_timeout_id;
   gint64                last_input_us;   /* CLOCK_BOOTTIME */
   guint                 idle_minute_ms;
@@ -522,6 +524,10 @@ on_logged_in (FkWindow *self)
     page = FK_PAGE_SYNC_DETAILS;
 
   fk_window_show_page (self, page);
+
+  if (page == resume && self->resume_focus != NULL)
+    gtk_widget_grab_focus (self->resume_focus);
+  g_clear_weak_pointer (&self->resume_focus);
 }
 
 static void
@@ -538,7 +544,7 @@ on_tip_saved (FkWindow *self,
               gboolean  sent)
 {
   fk_window_show_page (self, FK_PAGE_MAIN);
-  fk_window_toast (self, _("Saved"));
+  fk_window_toast (self, sent ? _("Saved. It is sent as soon as there is a connection.") : _("Saved"));
 }
 
 static void
@@ -603,6 +609,7 @@ fk_window_dispose (GObject *object)
   FkWindow *self = (FkWindow *) object;
 
   g_clear_handle_id (&self->idle_timeout_id, g_source_remove);
+  g_clear_weak_pointer (&self->resume_focus);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
 
@@ -786,8 +793,18 @@ fk_window_show_page (FkWindow *self,
                      FkPage    page)
 {
   gboolean working;
+  GtkWidget *focus;
 
   g_return_if_fail (FK_IS_WINDOW (self));
+
+  /* Focus leaves the page while it is still on screen, so a text field
+   * gets its focus-out (GTK 4.8 warns otherwise); a lock remembers it
+   * for the way back. */
+  focus = gtk_window_get_focus (GTK_WINDOW (self));
+  if (page == FK_PAGE_LOGIN && is_working_page (self->page))
+    g_set_weak_pointer (&self->resume_focus, focus);
+  if (focus != NULL && page != self->page)
+    gtk_window_set_focus (GTK_WINDOW (self), NULL);
 
   self->page = page;
 
