@@ -647,8 +647,10 @@ handle_token_error (FkClient     *self,
     wipe_device (self);
   else if (g_error_matches (error, FK_ERROR, FK_ERROR_TOKEN_DISABLED) && self->token != NULL)
     disable_token (self);
+  /* Idle-locked, a request still queued went out without the token: its
+   * 401 says nothing about the session, whose own clock decides. */
   else if (g_error_matches (error, FK_ERROR, FK_ERROR_SESSION_EXPIRED) &&
-           (self->state == FK_CLIENT_STATE_UNLOCKED || self->state == FK_CLIENT_STATE_IDLE_LOCKED))
+           self->state == FK_CLIENT_STATE_UNLOCKED)
     {
       end_session (self);
       set_state (self, FK_CLIENT_STATE_LOCKED);
@@ -1655,9 +1657,23 @@ on_tip_saved (GObject      *object,
   fk_hotel_tip_set_revision (data->tip, revision);
   fk_hotel_tip_set_failure (data->tip, NULL);
   fk_hotel_tip_set_state (data->tip, data->send ? FK_RECORD_STATE_PENDING : FK_RECORD_STATE_DRAFT);
-  if (self->state == FK_CLIENT_STATE_UNLOCKED &&
-      !g_hash_table_contains (self->tips_by_uuid, fk_hotel_tip_get_uuid (data->tip)))
-    add_tip (self, data->tip, TRUE);
+  if (self->state == FK_CLIENT_STATE_UNLOCKED)
+    {
+      FkHotelTip *listed = g_hash_table_lookup (self->tips_by_uuid, fk_hotel_tip_get_uuid (data->tip));
+
+      /* A form kept open across a re-login holds its own object; the list
+       * must show the one that was saved, or it never sees it sent. */
+      if (listed == NULL)
+        add_tip (self, data->tip, TRUE);
+      else if (listed != data->tip)
+        {
+          guint position;
+
+          if (g_list_store_find (self->tips, listed, &position))
+            g_list_store_splice (self->tips, position, 1, (gpointer *) &data->tip, 1);
+          g_hash_table_insert (self->tips_by_uuid, (gpointer) fk_hotel_tip_get_uuid (data->tip), data->tip);
+        }
+    }
 
   fk_sync_engine_refresh_pending (self->sync);
   g_task_return_boolean (task, TRUE);

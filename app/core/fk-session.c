@@ -31,6 +31,7 @@ struct _FkSession
 
   int       timer_fd;
   guint     timer_source;
+  guint     warn_source;
   gboolean  warned;
   gboolean  expired;
 };
@@ -123,9 +124,29 @@ on_timer_fired (int          fd,
   return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+on_warn_now (gpointer user_data)
+{
+  FkSession *self = user_data;
+
+  self->warn_source = 0;
+  if (!self->warned && !self->expired)
+    {
+      self->warned = TRUE;
+      g_signal_emit (self, signals[EXPIRING], 0);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 start_timer (FkSession *self)
 {
+  /* Started (or restored) with less than the warning time left: warn at
+   * once, from the main loop, so callers can connect first. */
+  if (self->deadline_us - FK_SESSION_WARNING_SECONDS * G_USEC_PER_SEC <= fk_session_boottime_now ())
+    self->warn_source = g_idle_add (on_warn_now, self);
+
   self->timer_fd = timerfd_create (CLOCK_BOOTTIME, TFD_NONBLOCK | TFD_CLOEXEC);
   if (self->timer_fd < 0)
     g_error ("timerfd_create(CLOCK_BOOTTIME): %s", g_strerror (errno));
@@ -140,6 +161,7 @@ fk_session_finalize (GObject *object)
   FkSession *self = (FkSession *) object;
 
   g_clear_handle_id (&self->timer_source, g_source_remove);
+  g_clear_handle_id (&self->warn_source, g_source_remove);
   if (self->timer_fd >= 0)
     close (self->timer_fd);
   wipe_secrets (self);

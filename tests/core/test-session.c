@@ -72,6 +72,18 @@ test_warns_fifteen_minutes_before (void)
   g_assert_nonnull (fk_session_get_token (session));
 }
 
+/* Restored, or started, with less than the warning time left. */
+static void
+test_short_session_warns_at_once (void)
+{
+  g_autoptr(GBytes) key = make_key ();
+  g_autoptr(FkSession) session = fk_session_new ("token", key, 60);
+  gboolean expiring = FALSE;
+
+  g_signal_connect (session, "expiring", G_CALLBACK (on_signal), &expiring);
+  g_assert_true (wait_for (&expiring, 2));
+}
+
 static void
 test_expire_now_is_once (void)
 {
@@ -149,6 +161,7 @@ main (int   argc,
   g_test_add_func ("/session/expires-on-time", test_expires_on_time);
   g_test_add_func ("/session/warns-fifteen-minutes-before", test_warns_fifteen_minutes_before);
   g_test_add_func ("/session/expire-now-is-once", test_expire_now_is_once);
+  g_test_add_func ("/session/short-session-warns-at-once", test_short_session_warns_at_once);
   g_test_add_func ("/session/json-round-trip", test_json_round_trip);
   g_test_add_func ("/session/other-boot-is-expired", test_other_boot_is_expired);
   g_test_add_func ("/session/past-deadline-is-expired", test_past_deadline_is_expired);
