@@ -1118,6 +1118,19 @@ unlock_verifier_new (GBytes       *salt,
   return g_bytes_new (digest, length);
 }
 
+/* The key behind a login or unlock: from the fingerprint copy when the
+ * finger matched, else from the PIN. */
+static gboolean
+unwrap_key (OpData   *data,
+            guint8    scalar_out[FK_EC_SCALAR_BYTES],
+            GError  **error)
+{
+  if (data->fingerprint_key != NULL)
+    return fk_token_unwrap_fingerprint (data->token, data->fingerprint_key, scalar_out, error);
+
+  return fk_token_unwrap (data->token, data->pin, scalar_out, error);
+}
+
 static void
 sign_in_thread (GTask        *task,
                 gpointer      source_object,
@@ -1130,9 +1143,7 @@ sign_in_thread (GTask        *task,
   GError *error = NULL;
 
   /* Succeeds for any PIN: whether it was right, only the server can tell. */
-  if (data->fingerprint_key != NULL
-      ? fk_token_unwrap_fingerprint (data->token, data->fingerprint_key, scalar, &error)
-      : fk_token_unwrap (data->token, data->pin, scalar, &error))
+  if (unwrap_key (data, scalar, &error))
     {
       data->signature = fk_crypto_sign (scalar, message, &error);
       data->verifier = unlock_verifier_new (data->challenge, scalar);
@@ -1227,7 +1238,7 @@ unwrap_in_thread (GTask        *task,
   guint8 scalar[FK_EC_SCALAR_BYTES];
   GError *error = NULL;
 
-  if (!fk_token_unwrap (data->token, data->pin, scalar, &error))
+  if (!unwrap_key (data, scalar, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -1351,27 +1362,6 @@ fk_client_get_fingerprint (FkClient *self)
 }
 
 static void
-unwrap_fingerprint_in_thread (GTask        *task,
-                              gpointer      source_object,
-                              gpointer      task_data,
-                              GCancellable *cancellable)
-{
-  OpData *data = task_data;
-  guint8 scalar[FK_EC_SCALAR_BYTES];
-  GError *error = NULL;
-
-  if (!fk_token_unwrap_fingerprint (data->token, data->fingerprint_key, scalar, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  data->verifier = unlock_verifier_new (data->challenge, scalar);
-  fk_crypto_wipe (scalar, sizeof scalar);
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
 on_fingerprint_key_loaded (GObject      *object,
                            GAsyncResult *result,
                            gpointer      user_data)
@@ -1403,7 +1393,7 @@ on_fingerprint_key_loaded (GObject      *object,
   if (self->state == FK_CLIENT_STATE_IDLE_LOCKED)
     {
       data->challenge = g_bytes_ref (self->unlock_salt);
-      run_in_thread (task, unwrap_fingerprint_in_thread, on_unwrapped);
+      run_in_thread (task, unwrap_in_thread, on_unwrapped);
       return;
     }
 
