@@ -142,10 +142,12 @@ finish_run (FkSyncEngine *self,
 {
   g_autoptr(GPtrArray) waiters = NULL;
 
-  /* A record saved after this run read an empty outbox is not in it: the
-   * callers who asked meanwhile get a run of their own. */
-  if (error == NULL && self->run_again)
+  /* Whoever asked while this run was under way asked after it started: a
+   * record saved after it read the outbox is not in it, and a network that
+   * came back after it failed was not tried.  They get a run of their own. */
+  if (self->run_again && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
+      g_clear_error (&error);
       self->run_again = FALSE;
       g_clear_object (&self->cancellable);
       start_run (self);
