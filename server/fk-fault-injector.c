@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 
 #include "fk-fault-injector.h"
@@ -20,6 +21,8 @@ struct _FkFaultInjector
   char    *spec;
   guint32  seed;
   guint    latency_ms;
+  guint    crash_after_commit;
+  guint    commits;
 
   double   rate;
   GArray  *kinds;               /* FkFault */
@@ -37,6 +40,7 @@ enum {
   PROP_SPEC,
   PROP_SEED,
   PROP_LATENCY_MS,
+  PROP_CRASH_AFTER_COMMIT,
   N_PROPS
 };
 
@@ -180,6 +184,10 @@ fk_fault_injector_get_property (GObject    *object,
       g_value_set_uint (value, self->latency_ms);
       break;
 
+    case PROP_CRASH_AFTER_COMMIT:
+      g_value_set_uint (value, self->crash_after_commit);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -205,6 +213,10 @@ fk_fault_injector_set_property (GObject      *object,
 
     case PROP_LATENCY_MS:
       self->latency_ms = g_value_get_uint (value);
+      break;
+
+    case PROP_CRASH_AFTER_COMMIT:
+      fk_fault_injector_set_crash_after_commit (self, g_value_get_uint (value));
       break;
 
     default:
@@ -236,6 +248,10 @@ fk_fault_injector_class_init (FkFaultInjectorClass *klass)
                        0, G_MAXUINT, 0,
                        (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                         G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_CRASH_AFTER_COMMIT] =
+    g_param_spec_uint ("crash-after-commit", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -257,6 +273,34 @@ fk_fault_injector_new (const char  *spec,
                          "seed", seed,
                          "latency-ms", latency_ms,
                          NULL);
+}
+
+void
+fk_fault_injector_set_crash_after_commit (FkFaultInjector *self,
+                                          guint            n_batches)
+{
+  g_return_if_fail (FK_IS_FAULT_INJECTOR (self));
+
+  if (self->crash_after_commit == n_batches)
+    return;
+
+  self->crash_after_commit = n_batches;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CRASH_AFTER_COMMIT]);
+}
+
+void
+fk_fault_injector_batch_committed (FkFaultInjector *self)
+{
+  g_return_if_fail (FK_IS_FAULT_INJECTOR (self));
+
+  self->commits++;
+  if (self->crash_after_commit == 0 || self->commits < self->crash_after_commit)
+    return;
+
+  /* No cleanup and no reply, as after kill -9 or the OOM killer: only what
+   * SQLite committed survives.  The line first, so a test log tells why. */
+  g_message ("Fault mode: killing the server after batch %u was committed", self->commits);
+  raise (SIGKILL);
 }
 
 FkFault

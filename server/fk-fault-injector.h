@@ -40,6 +40,14 @@ void             fk_fault_injector_deliver (FkFaultInjector    *self,
                                             SoupServerMessage  *msg,
                                             FkFault             fault);
 
+/* Once its @n_batches-th batch since start is committed (0: never), the
+ * server kills itself with SIGKILL before it replies: a crash at the worst
+ * moment. */
+void             fk_fault_injector_set_crash_after_commit (FkFaultInjector *self,
+                                                           guint            n_batches);
+/* Called by the batch handler right after its transaction commits. */
+void             fk_fault_injector_batch_committed        (FkFaultInjector *self);
+
 const char      *fk_fault_to_string        (FkFault             fault);
 
 G_END_DECLS

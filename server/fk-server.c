@@ -27,7 +27,6 @@
 #include "fk-server-tls.h"
 
 #define NATIONAL_TEMPLATE_RESOURCE "/io/github/faltkoll/Faltkoll/data/checklists/national.json"
-#define SERVER_POLICY              FK_POLICY_PIN_OR_FINGERPRINT
 #define MAX_DEVICE_NAME            64
 /* gzip of incompressible JSON grows a little; more than this on the wire
  * cannot be a batch within the limit. */
@@ -41,6 +40,7 @@ struct _FkServer
 
   char            *state_dir;
   guint            session_seconds;
+  const char      *policy;   /* one of FK_POLICY_*, a static string */
   FkFaultInjector *fault_injector;
 
   FkServerDb      *db;
@@ -324,7 +324,7 @@ handle_activations (Request *request)
 
   json_object_set_string_member (reply, "device_id", device_id);
   json_object_set_string_member (reply, "officer_id", officer_id);
-  json_object_set_string_member (reply, "policy", SERVER_POLICY);
+  json_object_set_string_member (reply, "policy", request->self->policy);
   reply_object (request->msg, SOUP_STATUS_CREATED, reply);
 }
 
@@ -445,7 +445,7 @@ handle_login (Request *request)
   json_object_set_string_member (reply, "server_time", server_time);
   json_object_set_string_member (reply, "data_key", data_key);
   json_object_set_string_member (reply, "officer_id", session->officer_id);
-  json_object_set_string_member (reply, "policy", SERVER_POLICY);
+  json_object_set_string_member (reply, "policy", request->self->policy);
   reply_object (request->msg, SOUP_STATUS_OK, reply);
 
   fk_crypto_wipe (data_key, strlen (data_key));
@@ -727,6 +727,9 @@ handle_records_batch (Request *request)
       reply_error (request, error);
       return;
     }
+
+  if (request->self->fault_injector != NULL)
+    fk_fault_injector_batch_committed (request->self->fault_injector);
 
   results = json_array_new ();
   for (guint i = 0; i < n_items; i++)
@@ -1266,6 +1269,7 @@ static void
 fk_server_init (FkServer *self)
 {
   self->session_seconds = FK_SESSION_SECONDS;
+  self->policy = FK_POLICY_PIN_OR_FINGERPRINT;
 }
 
 char *
@@ -1415,6 +1419,32 @@ fk_server_set_session_seconds (FkServer *self,
 
   self->session_seconds = seconds;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION_SECONDS]);
+}
+
+const char *
+fk_server_get_policy (FkServer *self)
+{
+  g_return_val_if_fail (FK_IS_SERVER (self), NULL);
+
+  return self->policy;
+}
+
+void
+fk_server_set_policy (FkServer   *self,
+                      const char *policy)
+{
+  g_return_if_fail (FK_IS_SERVER (self));
+  g_return_if_fail (policy != NULL);
+
+  /* Kept as the protocol's own constant, so no copy to free. */
+  if (g_str_equal (policy, FK_POLICY_PIN))
+    self->policy = FK_POLICY_PIN;
+  else if (g_str_equal (policy, FK_POLICY_PIN_OR_FINGERPRINT))
+    self->policy = FK_POLICY_PIN_OR_FINGERPRINT;
+  else if (g_str_equal (policy, FK_POLICY_PIN_AND_FINGERPRINT))
+    self->policy = FK_POLICY_PIN_AND_FINGERPRINT;
+  else
+    g_return_if_reached ();
 }
 
 FkFaultInjector *

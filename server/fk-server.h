@@ -44,6 +44,11 @@ FkServerDb      *fk_server_get_db             (FkServer         *self);
 guint            fk_server_get_session_seconds (FkServer        *self);
 void             fk_server_set_session_seconds (FkServer        *self,
                                                 guint            seconds);
+/* What clients are told at enrollment and login: one of FK_POLICY_*
+ * (default pin-or-fingerprint). */
+const char      *fk_server_get_policy         (FkServer         *self);
+void             fk_server_set_policy         (FkServer         *self,
+                                               const char       *policy);
 FkFaultInjector *fk_server_get_fault_injector (FkServer         *self);
 void             fk_server_set_fault_injector (FkServer         *self,
                                                FkFaultInjector  *injector);

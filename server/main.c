@@ -19,8 +19,10 @@
 #define USAGE \
   "Usage:\n" \
   "  faltkoll-server serve [--state-dir DIR] [--address 127.0.0.1] [--port 8443]\n" \
-  "                        [--session-seconds 36000] [--faults RATE:KIND,KIND…]\n" \
+  "                        [--session-seconds 36000] [--policy POLICY]\n" \
+  "                        [--faults RATE:KIND,KIND…]\n" \
   "                        [--fault-seed N] [--latency-ms N]\n" \
+  "                        [--fault-crash-after-commit N]\n" \
   "  faltkoll-server admin issue-code --officer ID [--state-dir DIR]\n" \
   "  faltkoll-server admin revoke --device ID [--state-dir DIR]\n" \
   "  faltkoll-server admin add-template --file FILE.json [--state-dir DIR]\n" \
@@ -99,16 +101,22 @@ command_serve (int    argc,
   g_autofree char *state_dir = NULL;
   int port = 8443;
   int session_seconds = FK_SESSION_SECONDS;
+  g_autofree char *policy = NULL;
   int fault_seed = 0;
   int latency_ms = 0;
+  int crash_after_commit = 0;
   GOptionEntry entries[] = {
     { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir_option, "Where the database and keys live", "DIR" },
     { "address", 0, 0, G_OPTION_ARG_STRING, &address, "IP address to listen on (127.0.0.1)", "ADDRESS" },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "HTTPS port (8443; 0 picks a free one)", "PORT" },
     { "session-seconds", 0, 0, G_OPTION_ARG_INT, &session_seconds, "Session length (36000)", "N" },
+    { "policy", 0, 0, G_OPTION_ARG_STRING, &policy,
+      "How officers log in: pin, pin-or-fingerprint (default) or pin-and-fingerprint", "POLICY" },
     { "faults", 0, 0, G_OPTION_ARG_STRING, &faults, "Fail a share of authenticated requests (tests only)", "RATE:KIND,…" },
     { "fault-seed", 0, 0, G_OPTION_ARG_INT, &fault_seed, "Seed of the fault mode's random choices", "N" },
     { "latency-ms", 0, 0, G_OPTION_ARG_INT, &latency_ms, "Delay every reply (tests only)", "N" },
+    { "fault-crash-after-commit", 0, 0, G_OPTION_ARG_INT, &crash_after_commit,
+      "SIGKILL the server once its Nth batch is committed, before the reply (tests only)", "N" },
     { NULL }
   };
   g_autoptr(FkServer) server = NULL;
@@ -118,9 +126,19 @@ command_serve (int    argc,
 
   if (!parse_options ("- serve protocol v1 over HTTPS", NULL, entries, &argc, &argv))
     return EXIT_FAILURE;
-  if (port < 0 || port > G_MAXUINT16 || session_seconds < 1 || latency_ms < 0 || fault_seed < 0)
+  if (port < 0 || port > G_MAXUINT16 || session_seconds < 1 || latency_ms < 0 || fault_seed < 0
+      || crash_after_commit < 0)
     {
-      g_printerr ("faltkoll-server: --port, --session-seconds, --fault-seed or --latency-ms is out of range\n");
+      g_printerr ("faltkoll-server: --port, --session-seconds, --fault-seed, --latency-ms or "
+                  "--fault-crash-after-commit is out of range\n");
+      return EXIT_FAILURE;
+    }
+
+  if (policy != NULL && !g_str_equal (policy, FK_POLICY_PIN) &&
+      !g_str_equal (policy, FK_POLICY_PIN_OR_FINGERPRINT) &&
+      !g_str_equal (policy, FK_POLICY_PIN_AND_FINGERPRINT))
+    {
+      g_printerr ("faltkoll-server: --policy must be pin, pin-or-fingerprint or pin-and-fingerprint\n");
       return EXIT_FAILURE;
     }
 
@@ -128,7 +146,7 @@ command_serve (int    argc,
   if (state_dir == NULL)
     return EXIT_FAILURE;
 
-  if (faults != NULL || latency_ms > 0)
+  if (faults != NULL || latency_ms > 0 || crash_after_commit > 0)
     {
       injector = fk_fault_injector_new (faults, fault_seed, latency_ms, &error);
       if (injector == NULL)
@@ -136,8 +154,9 @@ command_serve (int    argc,
           g_printerr ("faltkoll-server: %s\n", error->message);
           return EXIT_FAILURE;
         }
-      g_message ("Fault mode: %s, seed %d, latency %d ms",
-                 faults != NULL ? faults : "no faults", fault_seed, latency_ms);
+      fk_fault_injector_set_crash_after_commit (injector, crash_after_commit);
+      g_message ("Fault mode: %s, seed %d, latency %d ms, crash after batch %d",
+                 faults != NULL ? faults : "no faults", fault_seed, latency_ms, crash_after_commit);
     }
 
   server = fk_server_new (state_dir, &error);
@@ -148,6 +167,8 @@ command_serve (int    argc,
     }
   fk_server_set_session_seconds (server, session_seconds);
   fk_server_set_fault_injector (server, injector);
+  if (policy != NULL)
+    fk_server_set_policy (server, policy);
 
   if (!fk_server_listen (server, address, port, &error))
     {

@@ -29,6 +29,8 @@ struct _FkApiClient
   char        *bearer;      /* guarded by mutex */
   guint64      requests;    /* guarded by mutex */
   guint64      bytes;       /* guarded by mutex */
+  guint64      connections; /* guarded by mutex */
+  const char  *http_version; /* guarded by mutex; static */
 
   /* Only touched from the pool's single thread, so the connection is reused. */
   GThreadPool *pool;
@@ -181,7 +183,7 @@ run_request (gpointer data,
   struct curl_slist *headers = NULL;
   Response response = { received, 0 };
   curl_off_t uploaded = 0, downloaded = 0;
-  long status = 0;
+  long status = 0, connects = 0, http_version = 0;
   CURLcode code;
 
   if (request->barrier)
@@ -214,6 +216,8 @@ run_request (gpointer data,
   curl_easy_setopt (self->curl, CURLOPT_SSL_VERIFYHOST, 0L);
   curl_easy_setopt (self->curl, CURLOPT_PINNEDPUBLICKEY, self->curl_pin);
   curl_easy_setopt (self->curl, CURLOPT_SSLVERSION, (long) CURL_SSLVERSION_TLSv1_2);
+  /* h2 where the server offers it in ALPN, else HTTP/1.1; either way the
+   * easy handle keeps the connection for the next request. */
   curl_easy_setopt (self->curl, CURLOPT_HTTP_VERSION, (long) CURL_HTTP_VERSION_2TLS);
   curl_easy_setopt (self->curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt (self->curl, CURLOPT_CONNECTTIMEOUT, 10L);
@@ -255,6 +259,8 @@ run_request (gpointer data,
   curl_easy_getinfo (self->curl, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_getinfo (self->curl, CURLINFO_SIZE_UPLOAD_T, &uploaded);
   curl_easy_getinfo (self->curl, CURLINFO_SIZE_DOWNLOAD_T, &downloaded);
+  curl_easy_getinfo (self->curl, CURLINFO_NUM_CONNECTS, &connects);
+  curl_easy_getinfo (self->curl, CURLINFO_HTTP_VERSION, &http_version);
   curl_easy_setopt (self->curl, CURLOPT_HTTPHEADER, NULL);
   curl_slist_free_all (headers);
   g_clear_pointer (&auth_header, g_free);
@@ -262,6 +268,10 @@ run_request (gpointer data,
   g_mutex_lock (&self->mutex);
   self->requests++;
   self->bytes += uploaded + downloaded;
+  self->connections += connects;
+  if (code == CURLE_OK)
+    self->http_version = http_version == CURL_HTTP_VERSION_2_0 ? "2" :
+                         http_version == CURL_HTTP_VERSION_1_1 ? "1.1" : "1.0";
   g_mutex_unlock (&self->mutex);
 
   if (code == CURLE_ABORTED_BY_CALLBACK)
@@ -507,4 +517,30 @@ fk_api_client_get_bytes (FkApiClient *self)
   bytes = self->bytes;
   g_mutex_unlock (&self->mutex);
   return bytes;
+}
+
+guint64
+fk_api_client_get_connections (FkApiClient *self)
+{
+  guint64 connections;
+
+  g_return_val_if_fail (FK_IS_API_CLIENT (self), 0);
+
+  g_mutex_lock (&self->mutex);
+  connections = self->connections;
+  g_mutex_unlock (&self->mutex);
+  return connections;
+}
+
+const char *
+fk_api_client_get_http_version (FkApiClient *self)
+{
+  const char *http_version;
+
+  g_return_val_if_fail (FK_IS_API_CLIENT (self), NULL);
+
+  g_mutex_lock (&self->mutex);
+  http_version = self->http_version;
+  g_mutex_unlock (&self->mutex);
+  return http_version;
 }

@@ -51,5 +51,11 @@ gboolean     fk_api_client_close_finish  (FkApiClient          *self,
  * progress and benchmarks. */
 guint64      fk_api_client_get_requests  (FkApiClient          *self);
 guint64      fk_api_client_get_bytes     (FkApiClient          *self);
+/* Connections opened since creation: 1 for any number of requests while
+ * keep-alive holds. */
+guint64      fk_api_client_get_connections (FkApiClient        *self);
+/* "2" or "1.1" (ALPN's choice) for the last request that got a reply;
+ * NULL before one did. */
+const char  *fk_api_client_get_http_version (FkApiClient       *self);
 
 G_END_DECLS

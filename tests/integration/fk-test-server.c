@@ -63,6 +63,11 @@ fk_test_server_start (FkTestServer        *server,
   g_ptr_array_add (argv, NULL);
 
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  if (server->log_path != NULL)
+    {
+      g_subprocess_launcher_set_stderr_file_path (launcher, server->log_path);
+      g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
+    }
   server->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 
@@ -106,6 +111,7 @@ fk_test_server_free (FkTestServer *server)
 {
   fk_test_server_stop (server);
   g_free (server->state_dir);
+  g_free (server->log_path);
   g_free (server);
 }
 
@@ -188,4 +194,30 @@ fk_test_server_count_records (FkTestServer *server,
   sqlite3_close (db);
 
   return count;
+}
+
+void
+fk_test_server_assert_db_intact (FkTestServer *server)
+{
+  g_autofree char *path = g_build_filename (server->state_dir, "faltkoll-server.db", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  /* Read-write, as the next server would open it: a leftover WAL is
+   * recovered here rather than ignored. */
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+
+  /* Any row here is a broken reference. */
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA foreign_key_check", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+
+  sqlite3_close (db);
 }

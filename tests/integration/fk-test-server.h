@@ -14,6 +14,7 @@ typedef struct {
   char        *url;
   char        *pin;
   guint        port;    /* kept across restarts: the enrolled URL names it */
+  char        *log_path; /* set before start: all of its log (debug too) goes there */
 } FkTestServer;
 
 char         *fk_test_build_path     (const char    *relative);
@@ -30,6 +31,9 @@ char         *fk_test_server_issue_code (FkTestServer *server,
 /* Rows in the server's records table for @uuid; all rows for NULL. */
 gint64        fk_test_server_count_records (FkTestServer *server,
                                             const char   *uuid);
+/* The server's database passes SQLite's integrity and foreign key checks
+ * (after a SIGKILL, say: the WAL must have kept it whole). */
+void          fk_test_server_assert_db_intact (FkTestServer *server);
 
 /* Runs a program with @input on stdin; its exit status, output in @out/@err. */
 int           fk_test_run            (const char    *input,

@@ -4,7 +4,8 @@
  *
  * The real core against the real server in its fault mode: dropped
  * connections before and after the commit, 500/503/429 and truncated
- * replies; and the client killed with SIGKILL at random points of a sync.
+ * replies; the client killed with SIGKILL at random points of a sync; and
+ * the server killed with SIGKILL between its commit and its reply.
  * The server's database and the device's store judge the outcome.
  */
 #include "config.h"
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "fk-client.h"
+#include "fk-error.h"
 #include "fk-test-server.h"
 
 #define OFFICER "officer-test-23"
@@ -116,7 +118,8 @@ fixture_teardown (Fixture       *fixture,
 }
 
 static FkHotelTip *
-invented_tip (guint n)
+invented_tip (guint       n,
+              const char *description)
 {
   FkHotelTip *tip = fk_hotel_tip_new ();
   g_autofree char *name = g_strdup_printf ("Hotell Påhitt %u", n);
@@ -125,20 +128,23 @@ invented_tip (guint n)
   fk_hotel_tip_set_hotel_name (tip, name);
   fk_hotel_tip_set_municipality (tip, "Exempelby");
   fk_hotel_tip_set_received_at (tip, received);
-  fk_hotel_tip_set_description (tip, "Många korta besök till samma rum under kvällen.");
+  fk_hotel_tip_set_description (tip, description);
   return tip;
 }
 
+#define SHORT_DESCRIPTION "Många korta besök till samma rum under kvällen."
+
 /* Saves while the server is away, so the outbox is full when it returns. */
 static GPtrArray *
-queue_tips (Fixture *fixture,
-            guint    count)
+queue_tips_described (Fixture    *fixture,
+                      guint       count,
+                      const char *description)
 {
   GPtrArray *uuids = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; i < count; i++)
     {
-      g_autoptr(FkHotelTip) tip = invented_tip (i);
+      g_autoptr(FkHotelTip) tip = invented_tip (i, description);
       g_autoptr(GAsyncResult) result = NULL;
       g_autoptr(GError) error = NULL;
 
@@ -149,6 +155,13 @@ queue_tips (Fixture *fixture,
     }
 
   return uuids;
+}
+
+static GPtrArray *
+queue_tips (Fixture *fixture,
+            guint    count)
+{
+  return queue_tips_described (fixture, count, SHORT_DESCRIPTION);
 }
 
 static gboolean
@@ -269,6 +282,98 @@ test_kill_nine_during_sync (Fixture       *fixture,
   assert_all_sent_locally (fixture->data_dir, uuids->len);
 }
 
+static void
+on_server_exited (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  gboolean *exited = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_subprocess_wait_finish (G_SUBPROCESS (object), result, &error));
+  g_assert_no_error (error);
+  *exited = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* The first server dies on its first commit; each one after it on its
+ * second: the first is the replay of the batch that killed the one before,
+ * the second is new.  So every batch of the sync costs one server. */
+static const char * const crash_first_args[] = { "--fault-crash-after-commit", "1", NULL };
+static const char * const crash_again_args[] = { "--fault-crash-after-commit", "2", NULL };
+
+/* The server is killed with SIGKILL after its commit and before its reply,
+ * batch after batch, and restarted on the same state and port each time:
+ * no record may be doubled on the server, none lost on the device, and
+ * SQLite must come back whole from each kill. */
+static void
+test_server_killed_after_commit (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(GPtrArray) uuids = NULL;
+  g_autoptr(GString) description = g_string_new (NULL);
+  FkSyncEngine *engine = fk_client_get_sync_engine (fixture->client);
+  gint64 on_server = 0;
+  guint kills = 0;
+
+  /* Long tips make short batches: a dozen or so in 300 records. */
+  while (description->len < 3000)
+    g_string_append (description, SHORT_DESCRIPTION " ");
+
+  fk_test_server_stop (fixture->server);
+  uuids = queue_tips_described (fixture, 300, description->str);
+  fk_test_server_start (fixture->server, crash_first_args);
+
+  for (;;)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      gboolean exited = FALSE;
+      gint64 before = on_server;
+
+      g_subprocess_wait_async (fixture->server->process, NULL, on_server_exited, &exited);
+      fk_client_sync_async (fixture->client, NULL, on_ready, &result);
+      if (fk_client_sync_finish (fixture->client, wait_for (&result), &error))
+        {
+          g_subprocess_send_signal (fixture->server->process, SIGTERM);
+          iterate_until (is_true, &exited, 30);
+          g_assert_true (g_subprocess_get_if_exited (fixture->server->process));
+          break;
+        }
+
+      /* The run failed only because the server died under it. */
+      g_assert_error (error, FK_ERROR, FK_ERROR_NETWORK);
+      iterate_until (is_true, &exited, 30);
+      g_assert_true (g_subprocess_get_if_signaled (fixture->server->process));
+      g_assert_cmpint (g_subprocess_get_term_sig (fixture->server->process), ==, SIGKILL);
+      kills++;
+      g_assert_cmpuint (kills, <=, uuids->len);
+
+      fk_test_server_assert_db_intact (fixture->server);
+      on_server = fk_test_server_count_records (fixture->server, NULL);
+      /* The batch that killed it was committed, and the device does not
+       * know: it is on the server and still pending here. */
+      g_assert_cmpint (on_server, >, before);
+      g_assert_cmpint (on_server + fk_sync_engine_get_pending (engine), >, uuids->len);
+
+      fk_test_server_stop (fixture->server);
+      fk_test_server_start (fixture->server, crash_again_args);
+    }
+
+  /* Several kills, or the loop above proved little. */
+  g_assert_cmpuint (kills, >=, 5);
+  g_assert_cmpuint (fk_sync_engine_get_pending (engine), ==, 0);
+  fk_test_server_assert_db_intact (fixture->server);
+  assert_each_once (fixture, uuids);
+  g_clear_object (&fixture->client);
+  assert_all_sent_locally (fixture->data_dir, uuids->len);
+}
+
 /* The victim: loads the device and syncs until there is nothing left. */
 static int
 child_sync (const char *data_dir)
@@ -301,6 +406,8 @@ main (int   argc,
               fixture_setup, test_thousand_through_faults, fixture_teardown);
   g_test_add ("/sync/kill-nine-during-sync", Fixture, NULL,
               fixture_setup, test_kill_nine_during_sync, fixture_teardown);
+  g_test_add ("/sync/server-killed-after-commit", Fixture, NULL,
+              fixture_setup, test_server_killed_after_commit, fixture_teardown);
 
   return g_test_run ();
 }
