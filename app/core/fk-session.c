@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <gio/gio.h>
 #include <glib-unix.h>
 #include <json-glib/json-glib.h>
 
@@ -34,6 +35,10 @@ struct _FkSession
   guint     warn_source;
   gboolean  warned;
   gboolean  expired;
+
+  GCancellable    *sleep_cancellable;
+  GDBusConnection *system_bus;
+  guint            sleep_subscription;
 };
 
 G_DEFINE_FINAL_TYPE (FkSession, fk_session, G_TYPE_OBJECT)
@@ -41,6 +46,7 @@ G_DEFINE_FINAL_TYPE (FkSession, fk_session, G_TYPE_OBJECT)
 enum {
   EXPIRING,
   EXPIRED,
+  RESUMED,
   N_SIGNALS
 };
 
@@ -79,17 +85,23 @@ static void
 arm_timer (FkSession *self)
 {
   struct itimerspec spec = { 0 };
+  gint64 now = fk_session_boottime_now ();
   gint64 at_us = self->deadline_us;
+  gint64 in_us;
 
-  if (!self->warned && self->deadline_us - FK_SESSION_WARNING_SECONDS * G_USEC_PER_SEC > fk_session_boottime_now ())
+  if (!self->warned && self->deadline_us - FK_SESSION_WARNING_SECONDS * G_USEC_PER_SEC > now)
     at_us = self->deadline_us - FK_SESSION_WARNING_SECONDS * G_USEC_PER_SEC;
 
-  /* An absolute time of zero disarms the timer; never ask for that. */
-  at_us = MAX (at_us, 1);
-  spec.it_value.tv_sec = at_us / G_USEC_PER_SEC;
-  spec.it_value.tv_nsec = (at_us % G_USEC_PER_SEC) * 1000;
+  /* Relative, not TFD_TIMER_ABSTIME: the same clock either way, but time
+   * fakers (libfaketime, used by the wall-clock tests) shift absolute
+   * timerfd times by their wall-clock offset even on CLOCK_BOOTTIME.  The
+   * handler reads the clock again, so a late wake-up costs nothing.  A
+   * value of zero disarms the timer; never ask for that. */
+  in_us = MAX (at_us - now, 1);
+  spec.it_value.tv_sec = in_us / G_USEC_PER_SEC;
+  spec.it_value.tv_nsec = (in_us % G_USEC_PER_SEC) * 1000;
 
-  if (timerfd_settime (self->timer_fd, TFD_TIMER_ABSTIME, &spec, NULL) != 0)
+  if (timerfd_settime (self->timer_fd, 0, &spec, NULL) != 0)
     g_critical ("timerfd_settime: %s", g_strerror (errno));
 }
 
@@ -140,6 +152,103 @@ on_warn_now (gpointer user_data)
 }
 
 static void
+stop_watching_sleep (FkSession *self)
+{
+  g_cancellable_cancel (self->sleep_cancellable);
+  g_clear_object (&self->sleep_cancellable);
+  if (self->sleep_subscription != 0)
+    g_dbus_connection_signal_unsubscribe (self->system_bus, self->sleep_subscription);
+  self->sleep_subscription = 0;
+  g_clear_object (&self->system_bus);
+}
+
+/* The timerfd fires on resume by itself; this is the second look the
+ * issue asks for, and it tells the UI that the time left jumped (its
+ * GLib timeouts run on CLOCK_MONOTONIC, which stood still in suspend). */
+static void
+check_after_resume (FkSession *self)
+{
+  g_autoptr(FkSession) hold = g_object_ref (self);
+  gint64 remaining;
+
+  if (self->expired)
+    return;
+
+  remaining = self->deadline_us - fk_session_boottime_now ();
+  g_debug ("Resumed from suspend; %" G_GINT64_FORMAT " s of the session left", MAX (remaining, 0) / G_USEC_PER_SEC);
+  if (remaining <= 0)
+    {
+      fk_session_expire (self);
+      return;
+    }
+
+  if (!self->warned && remaining <= FK_SESSION_WARNING_SECONDS * G_USEC_PER_SEC)
+    {
+      self->warned = TRUE;
+      g_signal_emit (self, signals[EXPIRING], 0);
+      if (self->expired)
+        return;
+    }
+
+  arm_timer (self);
+  g_signal_emit (self, signals[RESUMED], 0);
+}
+
+static void
+on_prepare_for_sleep (GDBusConnection *connection,
+                      const char      *sender_name,
+                      const char      *object_path,
+                      const char      *interface_name,
+                      const char      *signal_name,
+                      GVariant        *parameters,
+                      gpointer         user_data)
+{
+  FkSession *self = user_data;
+  gboolean going_to_sleep;
+
+  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(b)")))
+    return;
+
+  g_variant_get (parameters, "(b)", &going_to_sleep);
+  if (!going_to_sleep)
+    check_after_resume (self);
+}
+
+static void
+on_system_bus_ready (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  FkSession *self = user_data;
+  g_autoptr(GError) error = NULL;
+  GDBusConnection *bus;
+
+  bus = g_bus_get_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* No logind (a container, a test): the timerfd alone still counts. */
+  if (bus == NULL)
+    {
+      g_debug ("No system bus, not watching for resume: %s", error->message);
+      return;
+    }
+
+  self->system_bus = bus;
+  self->sleep_subscription =
+    g_dbus_connection_signal_subscribe (bus, "org.freedesktop.login1", "org.freedesktop.login1.Manager",
+                                        "PrepareForSleep", "/org/freedesktop/login1", NULL,
+                                        G_DBUS_SIGNAL_FLAGS_NONE, on_prepare_for_sleep, self, NULL);
+}
+
+static void
+watch_sleep (FkSession *self)
+{
+  self->sleep_cancellable = g_cancellable_new ();
+  g_bus_get (G_BUS_TYPE_SYSTEM, self->sleep_cancellable, on_system_bus_ready, self);
+}
+
+static void
 start_timer (FkSession *self)
 {
   /* Started (or restored) with less than the warning time left: warn at
@@ -153,6 +262,15 @@ start_timer (FkSession *self)
 
   arm_timer (self);
   self->timer_source = g_unix_fd_add (self->timer_fd, G_IO_IN, on_timer_fired, self);
+  watch_sleep (self);
+}
+
+static void
+fk_session_dispose (GObject *object)
+{
+  stop_watching_sleep (FK_SESSION (object));
+
+  G_OBJECT_CLASS (fk_session_parent_class)->dispose (object);
 }
 
 static void
@@ -175,6 +293,7 @@ fk_session_class_init (FkSessionClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->dispose = fk_session_dispose;
   object_class->finalize = fk_session_finalize;
 
   /**
@@ -190,6 +309,14 @@ fk_session_class_init (FkSessionClass *klass)
    * The session has ended and its secrets are wiped.
    */
   signals[EXPIRED] = g_signal_new ("expired", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * FkSession::resumed:
+   *
+   * The device woke from suspend (logind's PrepareForSleep) and the
+   * session still runs; the time left has jumped, so read it again.
+   */
+  signals[RESUMED] = g_signal_new ("resumed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
@@ -335,6 +462,7 @@ fk_session_expire (FkSession *self)
 
   self->expired = TRUE;
   g_clear_handle_id (&self->timer_source, g_source_remove);
+  stop_watching_sleep (self);
   wipe_secrets (self);
   g_signal_emit (self, signals[EXPIRED], 0);
 }

@@ -4,6 +4,8 @@
  *
  * The server sets the length; the device counts it on the boot-time clock,
  * which keeps counting through suspend and ignores wall-clock changes.
+ * On resume (logind's PrepareForSleep on the system bus) it looks again at
+ * once and emits ::resumed.
  */
 #pragma once
 
