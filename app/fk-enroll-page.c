@@ -1,6 +1,10 @@
 /* fk-enroll-page.c: first start: server, activation code and a new PIN
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * After activation, if the policy lets a finger in and fprintd has a reader,
+ * a second step offers fingerprint login (under pin-and-fingerprint: asks
+ * for the finger), enrolling one in fprintd first when the officer has none.
  */
 #define G_LOG_DOMAIN "fk-enroll-page"
 
@@ -15,6 +19,8 @@
 
 /* The server pin is the SHA-256 of the server's key, in hex. */
 #define FK_SERVER_PIN_LENGTH 64
+/* The finger fprintd enrolls; any one verifies. */
+#define ENROLL_FINGER        "right-index-finger"
 
 struct _FkEnrollPage
 {
@@ -23,6 +29,8 @@ struct _FkEnrollPage
   FkClient     *client;
   GCancellable *cancellable;
   gboolean      working;
+  GCancellable *finger_cancellable;   /* fprintd enrollment runs */
+  gboolean      has_finger;           /* fprintd knows one of this user's */
 
   GtkWidget    *server_row;
   GtkWidget    *server_pin_row;
@@ -32,6 +40,13 @@ struct _FkEnrollPage
   GtkWidget    *error_label;
   GtkWidget    *activate_button;
   GtkWidget    *spinner;
+  GtkWidget    *stack;
+  GtkWidget    *fingerprint_page;
+  GtkWidget    *fingerprint_progress;
+  GtkWidget    *fingerprint_status_label;
+  GtkWidget    *fingerprint_use_button;
+  GtkWidget    *fingerprint_skip_button;
+  GtkWidget    *fingerprint_cancel_button;
 };
 
 G_DEFINE_FINAL_TYPE (FkEnrollPage, fk_enroll_page, GTK_TYPE_WIDGET)
@@ -133,9 +148,18 @@ fk_enroll_page_set_working (FkEnrollPage *self,
   GtkWidget *rows[] = { self->server_row, self->server_pin_row, self->code_row,
                         self->pin_row, self->pin_repeat_row };
 
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
   self->working = working;
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
-    gtk_widget_set_sensitive (rows[i], !working);
+    {
+      /* A text field made insensitive while focused misses its focus-out
+       * (GTK 4.8 warns): the focus leaves it first. */
+      if (working && focus != NULL && gtk_widget_is_ancestor (focus, rows[i]))
+        gtk_root_set_focus (root, NULL);
+      gtk_widget_set_sensitive (rows[i], !working);
+    }
   gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), working);
   gtk_widget_set_visible (self->spinner, working);
   fk_enroll_page_update (self);
@@ -145,6 +169,212 @@ static void
 on_field_changed (FkEnrollPage *self)
 {
   fk_enroll_page_update (self);
+}
+
+/* Fingerprint step ------------------------------------------------------ */
+
+static void
+finish_enrollment (FkEnrollPage *self)
+{
+  fk_enroll_page_set_working (self, FALSE);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "form");
+  g_signal_emit (self, signals[ENROLLED], 0);
+}
+
+static void
+show_fingerprint_status (FkEnrollPage *self,
+                         const char   *message,
+                         gboolean      is_error)
+{
+  gtk_label_set_text (GTK_LABEL (self->fingerprint_status_label), message != NULL ? message : "");
+  gtk_widget_set_visible (self->fingerprint_status_label, message != NULL);
+  if (is_error)
+    gtk_widget_add_css_class (self->fingerprint_status_label, "error");
+  else
+    gtk_widget_remove_css_class (self->fingerprint_status_label, "error");
+}
+
+static void
+set_enrolling_finger (FkEnrollPage *self,
+                      gboolean      enrolling)
+{
+  gboolean required = fk_client_get_fingerprint_required (self->client);
+
+  gtk_widget_set_visible (self->fingerprint_progress, enrolling);
+  gtk_widget_set_visible (self->fingerprint_use_button, !enrolling);
+  gtk_widget_set_visible (self->fingerprint_skip_button, !enrolling && !required);
+  gtk_widget_set_visible (self->fingerprint_cancel_button, enrolling);
+  gtk_widget_set_sensitive (self->fingerprint_cancel_button, enrolling);
+}
+
+static void
+use_fingerprint (FkEnrollPage *self)
+{
+  /* The copy is made at the next PIN login; pin-and-fingerprint needs none. */
+  if (fk_client_get_fingerprint_allowed (self->client))
+    fk_client_set_fingerprint_wanted (self->client, TRUE);
+  finish_enrollment (self);
+}
+
+static void
+on_finger_enrolled (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(FkEnrollPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  ok = fk_fingerprint_enroll_finish (FK_FINGERPRINT (object), result, &error);
+  /* Disposed: nothing to show. */
+  if (self->finger_cancellable == NULL)
+    return;
+
+  /* Only now is the reader released, ready for another try. */
+  g_clear_object (&self->finger_cancellable);
+  if (ok)
+    {
+      self->has_finger = TRUE;
+      use_fingerprint (self);
+      return;
+    }
+
+  set_enrolling_finger (self, FALSE);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_fingerprint_status (self, NULL, FALSE);
+  else
+    show_fingerprint_status (self, error->domain == FK_ERROR ? error->message
+                                                             : fk_error_code_to_message (FK_ERROR_FAILED),
+                             TRUE);
+}
+
+static void
+on_enroll_progress (FkEnrollPage *self,
+                    guint         done,
+                    guint         total)
+{
+  g_autofree char *message = NULL;
+
+  if (self->finger_cancellable == NULL || total == 0)
+    return;
+
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->fingerprint_progress), (double) done / total);
+  if (done >= total)
+    return;
+
+  message = g_strdup_printf (ngettext ("Lift and place your finger again. %u scan left.",
+                                       "Lift and place your finger again. %u scans left.",
+                                       total - done),
+                             total - done);
+  show_fingerprint_status (self, message, FALSE);
+}
+
+static void
+on_fingerprint_retry (FkEnrollPage *self,
+                      const char   *hint)
+{
+  if (self->finger_cancellable != NULL)
+    show_fingerprint_status (self, hint, FALSE);
+}
+
+static void
+on_fingerprint_use_clicked (FkEnrollPage *self)
+{
+  if (self->client == NULL || self->finger_cancellable != NULL)
+    return;
+
+  if (self->has_finger)
+    {
+      use_fingerprint (self);
+      return;
+    }
+
+  self->finger_cancellable = g_cancellable_new ();
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->fingerprint_progress), 0);
+  set_enrolling_finger (self, TRUE);
+  show_fingerprint_status (self, _("Place your finger on the fingerprint reader."), FALSE);
+  fk_fingerprint_enroll_async (fk_client_get_fingerprint (self->client), ENROLL_FINGER,
+                               self->finger_cancellable, on_finger_enrolled, g_object_ref (self));
+}
+
+static void
+on_fingerprint_skip_clicked (FkEnrollPage *self)
+{
+  finish_enrollment (self);
+}
+
+static void
+on_fingerprint_cancel_clicked (FkEnrollPage *self)
+{
+  /* on_finger_enrolled() puts the page back once the reader is free. */
+  gtk_widget_set_sensitive (self->fingerprint_cancel_button, FALSE);
+  g_cancellable_cancel (self->finger_cancellable);
+}
+
+static void
+on_probe_ready (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(FkEnrollPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean has_device = FALSE;
+  gboolean required;
+
+  if (!fk_fingerprint_probe_finish (FK_FINGERPRINT (object), result, &has_device, &self->has_finger, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_debug ("No fingerprint step: %s", error->message);
+    }
+
+  required = fk_client_get_fingerprint_required (self->client);
+  /* Without a reader the PIN is all there is; under pin-and-fingerprint
+   * the login page says what is missing. */
+  if (!has_device || (required && self->has_finger))
+    {
+      finish_enrollment (self);
+      return;
+    }
+
+  if (required)
+    {
+      adw_status_page_set_title (ADW_STATUS_PAGE (self->fingerprint_page), _("Add Your Fingerprint"));
+      adw_status_page_set_description (ADW_STATUS_PAGE (self->fingerprint_page),
+                                       _("Logging in takes both your PIN and your fingerprint. Place your finger on the reader a few times to add it."));
+      gtk_button_set_label (GTK_BUTTON (self->fingerprint_use_button), _("Add Fingerprint"));
+    }
+  else
+    {
+      adw_status_page_set_title (ADW_STATUS_PAGE (self->fingerprint_page), _("Use Your Fingerprint?"));
+      adw_status_page_set_description (ADW_STATUS_PAGE (self->fingerprint_page),
+                                       self->has_finger
+                                       ? _("Log in with your finger instead of the PIN. The PIN is still needed at least every 72 hours.")
+                                       : _("Log in with your finger instead of the PIN. The PIN is still needed at least every 72 hours. Place your finger on the reader a few times to add it."));
+      gtk_button_set_label (GTK_BUTTON (self->fingerprint_use_button), _("Use Fingerprint"));
+    }
+
+  set_enrolling_finger (self, FALSE);
+  show_fingerprint_status (self, NULL, FALSE);
+  /* Focus leaves the form while it is on screen (GTK 4.8 warns otherwise). */
+  if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+    gtk_root_set_focus (gtk_widget_get_root (GTK_WIDGET (self)), NULL);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "fingerprint");
+  gtk_widget_grab_focus (self->fingerprint_use_button);
+}
+
+/* The PIN is set: offer the finger if policy and reader let it in. */
+static void
+offer_fingerprint (FkEnrollPage *self)
+{
+  if (!fk_client_get_fingerprint_allowed (self->client) && !fk_client_get_fingerprint_required (self->client))
+    {
+      finish_enrollment (self);
+      return;
+    }
+
+  fk_fingerprint_probe_async (fk_client_get_fingerprint (self->client), self->cancellable,
+                              on_probe_ready, g_object_ref (self));
 }
 
 static void
@@ -184,10 +414,10 @@ on_enroll_ready (GObject      *object,
   gtk_editable_set_text (GTK_EDITABLE (self->pin_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->pin_repeat_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->code_row), "");
-  fk_enroll_page_set_working (self, FALSE);
   show_error (self, NULL);
 
-  g_signal_emit (self, signals[ENROLLED], 0);
+  /* Still working: the form stays locked while the reader is asked. */
+  offer_fingerprint (self);
 }
 
 static void
@@ -226,6 +456,10 @@ fk_enroll_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->finger_cancellable);
+  g_clear_object (&self->finger_cancellable);
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (fk_client_get_fingerprint (self->client), self);
   g_clear_object (&self->client);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FK_TYPE_ENROLL_PAGE);
@@ -306,8 +540,18 @@ fk_enroll_page_class_init (FkEnrollPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FkEnrollPage, error_label);
   gtk_widget_class_bind_template_child (widget_class, FkEnrollPage, activate_button);
   gtk_widget_class_bind_template_child (widget_class, FkEnrollPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, FkEnrollPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, FkEnrollPage, fingerprint_page);
+  gtk_widget_class_bind_template_child (widget_class, FkEnrollPage, fingerprint_progress);
+  gtk_widget_class_bind_template_child (widget_class, FkEnrollPage, fingerprint_status_label);
+  gtk_widget_class_bind_template_child (widget_class, FkEnrollPage, fingerprint_use_button);
+  gtk_widget_class_bind_template_child (widget_class, FkEnrollPage, fingerprint_skip_button);
+  gtk_widget_class_bind_template_child (widget_class, FkEnrollPage, fingerprint_cancel_button);
   gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_activate_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_fingerprint_use_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_fingerprint_skip_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_fingerprint_cancel_clicked);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -354,8 +598,21 @@ fk_enroll_page_set_client (FkEnrollPage *self,
   g_return_if_fail (FK_IS_ENROLL_PAGE (self));
   g_return_if_fail (client == NULL || FK_IS_CLIENT (client));
 
-  if (!g_set_object (&self->client, client))
+  if (self->client == client)
     return;
+
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (fk_client_get_fingerprint (self->client), self);
+  g_set_object (&self->client, client);
+  if (client != NULL)
+    {
+      FkFingerprint *fingerprint = fk_client_get_fingerprint (client);
+
+      g_signal_connect_object (fingerprint, "enroll-progress", G_CALLBACK (on_enroll_progress), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (fingerprint, "retry", G_CALLBACK (on_fingerprint_retry), self,
+                               G_CONNECT_SWAPPED);
+    }
 
   fk_enroll_page_update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);

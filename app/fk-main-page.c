@@ -75,6 +75,15 @@ fk_main_page_update_session (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Shows the time left now and then every minute. */
+static void
+fk_main_page_restart_session_timer (FkMainPage *self)
+{
+  g_clear_handle_id (&self->session_timeout_id, g_source_remove);
+  if (fk_main_page_update_session (self) == G_SOURCE_CONTINUE)
+    self->session_timeout_id = g_timeout_add_seconds (60, fk_main_page_update_session, self);
+}
+
 static void
 fk_main_page_map (GtkWidget *widget)
 {
@@ -82,9 +91,15 @@ fk_main_page_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (fk_main_page_parent_class)->map (widget);
 
-  g_clear_handle_id (&self->session_timeout_id, g_source_remove);
-  self->session_timeout_id = g_timeout_add_seconds (60, fk_main_page_update_session, self);
-  fk_main_page_update_session (self);
+  fk_main_page_restart_session_timer (self);
+}
+
+/* GLib's timeouts stand still in suspend: read the time left again. */
+static void
+on_session_resumed (FkMainPage *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    fk_main_page_restart_session_timer (self);
 }
 
 static void
@@ -187,6 +202,7 @@ fk_main_page_unbind (FkMainPage *self)
   for (guint i = 0; i < self->bindings->len; i++)
     g_binding_unbind (g_ptr_array_index (self->bindings, i));
   g_ptr_array_set_size (self->bindings, 0);
+  g_signal_handlers_disconnect_by_data (self->client, self);
 }
 
 static void
@@ -334,7 +350,11 @@ fk_main_page_set_client (FkMainPage *self,
     fk_main_page_unbind (self);
   g_set_object (&self->client, client);
   if (client != NULL)
-    fk_main_page_bind_sync_engine (self, fk_client_get_sync_engine (client));
+    {
+      fk_main_page_bind_sync_engine (self, fk_client_get_sync_engine (client));
+      g_signal_connect_object (client, "session-resumed", G_CALLBACK (on_session_resumed),
+                               self, G_CONNECT_SWAPPED);
+    }
 
   fk_checklist_list_set_client (FK_CHECKLIST_LIST (self->checklist_list), client);
   fk_tip_list_set_client (FK_TIP_LIST (self->tip_list), client);

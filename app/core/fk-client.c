@@ -67,6 +67,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   SESSION_EXPIRING,
+  SESSION_RESUMED,
   N_SIGNALS
 };
 
@@ -87,6 +88,7 @@ typedef struct {
   GBytes    *verifier;
   GBytes    *fingerprint_key;      /* a fingerprint login unwraps with it */
   GBytes    *new_fingerprint_key;  /* made at a PIN login, kept if it succeeds */
+  GBytes    *fingerprint_secret;   /* pin-and-fingerprint: K, after verify-match */
   FkHotelTip *tip;
   gboolean   send;
 } OpData;
@@ -115,6 +117,7 @@ op_data_free (OpData *data)
   g_clear_pointer (&data->verifier, fk_secure_bytes_unref);
   g_clear_pointer (&data->fingerprint_key, fk_secure_bytes_unref);
   g_clear_pointer (&data->new_fingerprint_key, fk_secure_bytes_unref);
+  g_clear_pointer (&data->fingerprint_secret, fk_secure_bytes_unref);
   g_clear_object (&data->tip);
   g_free (data);
 }
@@ -452,6 +455,29 @@ on_record_synced (FkClient   *self,
   fk_hotel_tip_set_state (tip, stored ? FK_RECORD_STATE_SENT : FK_RECORD_STATE_FAILED);
 }
 
+static void
+on_record_discarded (FkClient   *self,
+                     const char *kind,
+                     const char *uuid,
+                     gpointer    user_data)
+{
+  FkHotelTip *tip = g_hash_table_lookup (self->tips_by_uuid, uuid);
+  FkEventChecklist *checklist = g_hash_table_lookup (self->checklists_by_uuid, uuid);
+  guint position;
+
+  /* The tables borrow the record's uuid: out of them before the list drops it. */
+  if (tip != NULL && g_list_store_find (self->tips, tip, &position))
+    {
+      g_hash_table_remove (self->tips_by_uuid, uuid);
+      g_list_store_remove (self->tips, position);
+    }
+  else if (checklist != NULL && g_list_store_find (self->checklists, checklist, &position))
+    {
+      g_hash_table_remove (self->checklists_by_uuid, uuid);
+      g_list_store_remove (self->checklists, position);
+    }
+}
+
 /* Session ---------------------------------------------------------------- */
 
 static void
@@ -511,6 +537,13 @@ on_session_expiring (FkSession *session,
   g_signal_emit (self, signals[SESSION_EXPIRING], 0);
 }
 
+static void
+on_session_resumed (FkSession *session,
+                    FkClient  *self)
+{
+  g_signal_emit (self, signals[SESSION_RESUMED], 0);
+}
+
 static void on_sync_after_save (GObject      *object,
                                 GAsyncResult *result,
                                 gpointer      user_data);
@@ -563,6 +596,7 @@ start_session (FkClient  *self,
   g_set_object (&self->session, session);
   g_signal_connect (session, "expired", G_CALLBACK (on_session_expired), self);
   g_signal_connect (session, "expiring", G_CALLBACK (on_session_expiring), self);
+  g_signal_connect (session, "resumed", G_CALLBACK (on_session_resumed), self);
   show_session (self);
 }
 
@@ -679,15 +713,20 @@ on_session_secret_loaded (GObject      *object,
 
   if (json != NULL)
     session = fk_session_new_from_json (json, NULL);
-  fk_secret_free (json);
 
   if (session == NULL)
     {
+      /* Run out while no process watched it, or from another boot: its
+       * token and data key must not wait in the keyring. */
+      if (json != NULL)
+        fk_secret_store_clear_async (self->data_dir, FK_SECRET_SESSION, NULL, on_secret_cleared, NULL);
+      fk_secret_free (json);
       set_state (self, FK_CLIENT_STATE_LOCKED);
       g_task_return_boolean (task, TRUE);
       return;
     }
 
+  fk_secret_free (json);
   start_session (self, session);
   load_records (self, task);
 }
@@ -801,6 +840,82 @@ on_enroll_token_saved (GObject      *object,
   g_task_return_boolean (task, TRUE);
 }
 
+/* Runs @func on a worker with @task's OpData; @callback gets @task back. */
+static void
+run_in_thread (GTask               *task,
+               GTaskThreadFunc      func,
+               GAsyncReadyCallback  callback)
+{
+  g_autoptr(GTask) thread_task = g_task_new (g_task_get_source_object (task),
+                                             g_task_get_cancellable (task),
+                                             callback, g_object_ref (task));
+
+  g_task_set_task_data (thread_task, g_task_get_task_data (task), NULL);
+  g_task_run_in_thread (thread_task, func);
+}
+
+static void
+on_enroll_secret_saved (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  OpData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+
+  if (!fk_secret_store_save_finish (result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* K first: a token whose K never reached the keyring would be lost. */
+  json = fk_token_to_json (data->token);
+  fk_secret_store_save_async (self->data_dir, FK_SECRET_TOKEN, json, g_task_get_cancellable (task),
+                              on_enroll_token_saved, g_object_ref (task));
+}
+
+static void
+bind_fingerprint_in_thread (GTask        *task,
+                            gpointer      source_object,
+                            gpointer      task_data,
+                            GCancellable *cancellable)
+{
+  OpData *data = task_data;
+  GError *error = NULL;
+
+  data->fingerprint_secret = fk_token_bind_fingerprint (data->token, data->pin, &error);
+  if (data->fingerprint_secret == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_fingerprint_bound (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  OpData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret_text = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  secret_text = fk_protocol_encode_base64 (data->fingerprint_secret);
+  fk_secret_store_save_async (self->data_dir, FK_SECRET_FINGERPRINT, secret_text, g_task_get_cancellable (task),
+                              on_enroll_secret_saved, g_object_ref (task));
+  fk_crypto_wipe (secret_text, strlen (secret_text));
+}
+
 static void
 on_activated (GObject      *object,
               GAsyncResult *result,
@@ -835,6 +950,14 @@ on_activated (GObject      *object,
   fk_token_set_enrollment (data->token, device_id,
                            json_object_get_string_member_with_default (object_reply, "officer_id", NULL),
                            json_object_get_string_member_with_default (object_reply, "policy", FK_POLICY_PIN));
+
+  /* The policy comes with the reply, after the key was made and wrapped. */
+  if (g_str_equal (fk_token_get_policy (data->token), FK_POLICY_PIN_AND_FINGERPRINT))
+    {
+      run_in_thread (task, bind_fingerprint_in_thread, on_fingerprint_bound);
+      return;
+    }
+
   json = fk_token_to_json (data->token);
   fk_secret_store_save_async (self->data_dir, FK_SECRET_TOKEN, json, g_task_get_cancellable (task),
                               on_enroll_token_saved, g_object_ref (task));
@@ -893,20 +1016,6 @@ on_token_created (GObject      *object,
   data->api = fk_api_client_new (data->server_url, data->server_pin);
   fk_api_client_call_async (data->api, "POST", FK_PATH_ACTIVATIONS, body, g_task_get_cancellable (task),
                             on_activated, g_object_ref (task));
-}
-
-/* Runs @func on a worker with @task's OpData; @callback gets @task back. */
-static void
-run_in_thread (GTask               *task,
-               GTaskThreadFunc      func,
-               GAsyncReadyCallback  callback)
-{
-  g_autoptr(GTask) thread_task = g_task_new (g_task_get_source_object (task),
-                                             g_task_get_cancellable (task),
-                                             callback, g_object_ref (task));
-
-  g_task_set_task_data (thread_task, g_task_get_task_data (task), NULL);
-  g_task_run_in_thread (thread_task, func);
 }
 
 static gboolean
@@ -1128,7 +1237,7 @@ unwrap_key (OpData   *data,
   if (data->fingerprint_key != NULL)
     return fk_token_unwrap_fingerprint (data->token, data->fingerprint_key, scalar_out, error);
 
-  return fk_token_unwrap (data->token, data->pin, scalar_out, error);
+  return fk_token_unwrap (data->token, data->pin, data->fingerprint_secret, scalar_out, error);
 }
 
 static void
@@ -1149,7 +1258,8 @@ sign_in_thread (GTask        *task,
       data->verifier = unlock_verifier_new (data->challenge, scalar);
       /* Kept only if the server says this PIN was the right one. */
       if (data->fingerprint_key == NULL && fk_token_get_fingerprint_wanted (data->token) &&
-          !fk_token_has_fingerprint_copy (data->token))
+          !fk_token_has_fingerprint_copy (data->token) &&
+          g_str_equal (fk_token_get_policy (data->token), FK_POLICY_PIN_OR_FINGERPRINT))
         data->new_fingerprint_key = fk_token_wrap_fingerprint_copy (data->token, scalar);
     }
   fk_crypto_wipe (scalar, sizeof scalar);
@@ -1305,18 +1415,31 @@ on_unwrapped (GObject      *object,
                            left);
 }
 
+/* What unwraps is in @task's data (PIN, K, or the fingerprint copy's key):
+ * on to the server, or while idle-locked to the local check. */
 static void
-unlock_locally (FkClient   *self,
-                GTask      *task,
-                const char *pin)
+continue_login (FkClient *self,
+                GTask    *task)
 {
-  OpData *data = g_new0 (OpData, 1);
+  OpData *data = g_task_get_task_data (task);
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) body = NULL;
 
-  data->pin = g_strdup (pin);
-  data->token = g_object_ref (self->token);
-  data->challenge = g_bytes_ref (self->unlock_salt);
-  g_task_set_task_data (task, data, (GDestroyNotify) op_data_free);
-  run_in_thread (task, unwrap_in_thread, on_unwrapped);
+  if (self->state == FK_CLIENT_STATE_IDLE_LOCKED)
+    {
+      data->challenge = g_bytes_ref (self->unlock_salt);
+      run_in_thread (task, unwrap_in_thread, on_unwrapped);
+      return;
+    }
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "device_id");
+  json_builder_add_string_value (builder, fk_token_get_device_id (self->token));
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+  fk_api_client_call_async (self->api, "POST", FK_PATH_LOGIN_CHALLENGE, body, g_task_get_cancellable (task),
+                            on_challenge_ready, g_object_ref (task));
 }
 
 /* Fingerprint ------------------------------------------------------------ */
@@ -1335,6 +1458,31 @@ fk_client_get_fingerprint_ready (FkClient *self)
          (self->state == FK_CLIENT_STATE_LOCKED || self->state == FK_CLIENT_STATE_IDLE_LOCKED);
 }
 
+gboolean
+fk_client_get_fingerprint_allowed (FkClient *self)
+{
+  g_return_val_if_fail (FK_IS_CLIENT (self), FALSE);
+
+  return self->token != NULL &&
+         g_strcmp0 (fk_token_get_policy (self->token), FK_POLICY_PIN_OR_FINGERPRINT) == 0;
+}
+
+gboolean
+fk_client_get_fingerprint_required (FkClient *self)
+{
+  g_return_val_if_fail (FK_IS_CLIENT (self), FALSE);
+
+  return self->token != NULL && fk_token_get_fingerprint_bound (self->token);
+}
+
+gboolean
+fk_client_get_fingerprint_wanted (FkClient *self)
+{
+  g_return_val_if_fail (FK_IS_CLIENT (self), FALSE);
+
+  return self->token != NULL && fk_token_get_fingerprint_wanted (self->token);
+}
+
 void
 fk_client_set_fingerprint_wanted (FkClient *self,
                                   gboolean  wanted)
@@ -1343,6 +1491,8 @@ fk_client_set_fingerprint_wanted (FkClient *self,
 
   g_return_if_fail (FK_IS_CLIENT (self));
   g_return_if_fail (self->token != NULL);
+  /* That keyring item is K there: clearing it would lose the key. */
+  g_return_if_fail (!fk_client_get_fingerprint_required (self));
 
   fk_token_set_fingerprint_wanted (self->token, wanted);
   json = fk_token_to_json (self->token);
@@ -1369,8 +1519,6 @@ on_fingerprint_key_loaded (GObject      *object,
   g_autoptr(GTask) task = user_data;
   FkClient *self = g_task_get_source_object (task);
   OpData *data = g_task_get_task_data (task);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
   g_autoptr(GError) error = NULL;
   char *key_text;
 
@@ -1389,21 +1537,8 @@ on_fingerprint_key_loaded (GObject      *object,
       return;
     }
 
-  /* Idle-locked: the same local check as a PIN, no server. */
-  if (self->state == FK_CLIENT_STATE_IDLE_LOCKED)
-    {
-      data->challenge = g_bytes_ref (self->unlock_salt);
-      run_in_thread (task, unwrap_in_thread, on_unwrapped);
-      return;
-    }
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "device_id");
-  json_builder_add_string_value (builder, fk_token_get_device_id (self->token));
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-  fk_api_client_call_async (self->api, "POST", FK_PATH_LOGIN_CHALLENGE, body, g_task_get_cancellable (task),
-                            on_challenge_ready, g_object_ref (task));
+  /* Idle-locked, the same local check as a PIN, without the server. */
+  continue_login (self, task);
 }
 
 static void
@@ -1420,7 +1555,8 @@ on_finger_verified (GObject      *object,
       if (g_error_matches (error, FK_ERROR, FK_ERROR_FINGERPRINT_NO_MATCH) &&
           ++self->failed_scans >= MAX_FAILED_SCANS)
         {
-          return_fk_error (task, FK_ERROR_PIN_REQUIRED);
+          g_task_return_new_error (task, FK_ERROR, FK_ERROR_PIN_REQUIRED, "%s",
+                                   _("Too many fingerprints did not match. Use your PIN."));
           return;
         }
       g_task_return_error (task, g_steal_pointer (&error));
@@ -1467,6 +1603,55 @@ fk_client_login_fingerprint_finish (FkClient      *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+static void
+on_fingerprint_secret_loaded (GObject      *object,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  OpData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  char *secret_text;
+
+  secret_text = fk_secret_store_load_finish (result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  data->fingerprint_secret = fk_protocol_decode_base64 (secret_text);
+  fk_secret_free (secret_text);
+  /* Without K the key cannot be unwrapped ever again. */
+  if (data->fingerprint_secret == NULL)
+    {
+      return_fk_error (task, FK_ERROR_NOT_ENROLLED);
+      return;
+    }
+
+  continue_login (self, task);
+}
+
+static void
+on_login_finger_verified (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!fk_fingerprint_verify_finish (FK_FINGERPRINT (object), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  fk_secret_store_load_async (self->data_dir, FK_SECRET_FINGERPRINT, g_task_get_cancellable (task),
+                              on_fingerprint_secret_loaded, g_object_ref (task));
+}
+
 void
 fk_client_lock (FkClient *self)
 {
@@ -1498,8 +1683,6 @@ fk_client_login_async (FkClient            *self,
                        gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
   OpData *data;
 
   g_return_if_fail (FK_IS_CLIENT (self));
@@ -1511,8 +1694,6 @@ fk_client_login_async (FkClient            *self,
   switch (self->state)
     {
     case FK_CLIENT_STATE_IDLE_LOCKED:
-      unlock_locally (self, task, pin);
-      return;
     case FK_CLIENT_STATE_LOCKED:
     case FK_CLIENT_STATE_UNLOCKED:
       break;
@@ -1534,14 +1715,16 @@ fk_client_login_async (FkClient            *self,
   data->token = g_object_ref (self->token);
   g_task_set_task_data (task, data, (GDestroyNotify) op_data_free);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "device_id");
-  json_builder_add_string_value (builder, fk_token_get_device_id (self->token));
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
+  /* pin-and-fingerprint: the finger first, so that K, and with it any
+   * use of the PIN, waits for fprintd's verify-match. */
+  if (fk_token_get_fingerprint_bound (self->token))
+    {
+      fk_fingerprint_verify_async (fk_client_get_fingerprint (self), FINGERPRINT_TIMEOUT_SECONDS, cancellable,
+                                   on_login_finger_verified, g_object_ref (task));
+      return;
+    }
 
-  fk_api_client_call_async (self->api, "POST", FK_PATH_LOGIN_CHALLENGE, body, cancellable,
-                            on_challenge_ready, g_steal_pointer (&task));
+  continue_login (self, task);
 }
 
 gboolean
@@ -2276,6 +2459,15 @@ fk_client_class_init (FkClientClass *klass)
   signals[SESSION_EXPIRING] =
     g_signal_new ("session-expiring", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * FkClient::session-resumed:
+   *
+   * The device woke from suspend with the session still running: what
+   * shows the time left reads it again (GLib's timeouts stood still).
+   */
+  signals[SESSION_RESUMED] =
+    g_signal_new ("session-resumed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -2309,6 +2501,7 @@ fk_client_new (const char *data_dir)
   self->store = fk_store_new (store_path);
   self->sync = fk_sync_engine_new (self->store);
   g_signal_connect_swapped (self->sync, "record-synced", G_CALLBACK (on_record_synced), self);
+  g_signal_connect_swapped (self->sync, "record-discarded", G_CALLBACK (on_record_discarded), self);
 
   return self;
 }

@@ -94,9 +94,18 @@ gboolean        fk_client_login_finish           (FkClient             *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
 
+/* The enrolled policy lets the officer choose fingerprint login. */
+gboolean        fk_client_get_fingerprint_allowed  (FkClient           *self);
+/* Policy pin-and-fingerprint: fk_client_login_async() first waits for a
+ * matching finger (the reader's ::scanning and ::retry say so), then uses
+ * the PIN; neither alone unwraps the key. */
+gboolean        fk_client_get_fingerprint_required (FkClient           *self);
+gboolean        fk_client_get_fingerprint_wanted   (FkClient           *self);
 /* Fingerprint login (policy pin-or-fingerprint): wanted makes the next
  * good PIN login keep a second copy of the key, released only after
- * fprintd's verify-match (see docs/security.md for what that is worth). */
+ * fprintd's verify-match (see docs/security.md for what that is worth).
+ * Not wanted removes the copy and its key from the keyring at once.  Not
+ * for pin-and-fingerprint. */
 void            fk_client_set_fingerprint_wanted (FkClient             *self,
                                                   gboolean              wanted);
 /* A copy exists, the policy allows it, fewer than 5 failed scans since the

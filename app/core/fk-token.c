@@ -17,6 +17,7 @@
 #define TOKEN_FORMAT_VERSION 1
 #define SALT_BYTES           16
 #define CTR_IV_BYTES         16
+#define FINGERPRINT_SECRET_BYTES 32
 
 /* scrypt N = 2^15, r = 8, p = 1: 32 MiB and about a tenth of a second on a
  * laptop, a few tenths on a Librem 5; online guessing is capped by the
@@ -43,6 +44,8 @@ struct _FkToken
   GBytes   *iv;
   GBytes   *wrapped_key;
 
+  /* pin-and-fingerprint: the PIN alone does not unwrap, see apply_pin(). */
+  gboolean  fingerprint_bound;
   gboolean  fingerprint_wanted;
   GBytes   *fingerprint_iv;
   GBytes   *fingerprint_wrapped;
@@ -143,6 +146,7 @@ fk_token_new_from_json (const char  *json,
   self->salt = member_bytes (kdf, "salt", SALT_BYTES);
   self->iv = member_bytes (object, "iv", CTR_IV_BYTES);
   self->wrapped_key = member_bytes (object, "wrapped_key", FK_EC_SCALAR_BYTES);
+  self->fingerprint_bound = json_object_get_boolean_member_with_default (object, "fingerprint_bound", FALSE);
   self->fingerprint_wanted = json_object_get_boolean_member_with_default (object, "fingerprint_wanted", FALSE);
   if (json_object_has_member (object, "fingerprint") &&
       JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "fingerprint")))
@@ -217,6 +221,8 @@ fk_token_to_json (FkToken *self)
   json_builder_end_object (builder);
   add_bytes_member (builder, "iv", self->iv);
   add_bytes_member (builder, "wrapped_key", self->wrapped_key);
+  json_builder_set_member_name (builder, "fingerprint_bound");
+  json_builder_add_boolean_value (builder, self->fingerprint_bound);
   json_builder_set_member_name (builder, "fingerprint_wanted");
   json_builder_add_boolean_value (builder, self->fingerprint_wanted);
   if (fk_token_has_fingerprint_copy (self))
@@ -233,10 +239,29 @@ fk_token_to_json (FkToken *self)
   return json_to_string (root, FALSE);
 }
 
-/* wrapped = AES-256-CTR(scrypt(PIN), iv) XOR scalar: no tag, no check value. */
+/* Under pin-and-fingerprint the wrapping key is HMAC-SHA256(K, scrypt(PIN)),
+ * K being 32 random bytes the keyring keeps and the app releases only after
+ * fprintd's verify-match: neither the PIN nor the keyring alone unwraps, and
+ * every PIN (and every K) still gives some valid key. */
+static void
+bind_secret (guint8  key[FK_AES_KEY_BYTES],
+             GBytes *secret)
+{
+  g_autoptr(GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256,
+                                      g_bytes_get_data (secret, NULL), g_bytes_get_size (secret));
+  gsize length = FK_AES_KEY_BYTES;
+
+  g_hmac_update (hmac, key, FK_AES_KEY_BYTES);
+  g_hmac_get_digest (hmac, key, &length);
+  g_assert (length == FK_AES_KEY_BYTES);
+}
+
+/* wrapped = AES-256-CTR(scrypt(PIN), iv) XOR scalar: no tag, no check value.
+ * @secret: K for a bound token, else NULL. */
 static gboolean
 apply_pin (FkToken      *self,
            const char   *pin,
+           GBytes       *secret,
            const guint8 *in,
            guint8       *out,
            GError      **error)
@@ -244,9 +269,20 @@ apply_pin (FkToken      *self,
   guint8 key[FK_AES_KEY_BYTES];
   gboolean ok;
 
+  if (self->fingerprint_bound != (secret != NULL) ||
+      (secret != NULL && g_bytes_get_size (secret) != FINGERPRINT_SECRET_BYTES))
+    {
+      g_set_error_literal (error, FK_ERROR, FK_ERROR_FAILED,
+                           fk_error_code_to_message (FK_ERROR_FAILED));
+      return FALSE;
+    }
+
   if (!fk_crypto_scrypt (pin, self->salt, self->kdf_log2_n, self->kdf_r, self->kdf_p,
                          key, sizeof key, error))
     return FALSE;
+
+  if (secret != NULL)
+    bind_secret (key, secret);
 
   ok = fk_crypto_ctr_xor (key, g_bytes_get_data (self->iv, NULL), in, out, FK_EC_SCALAR_BYTES);
   fk_crypto_wipe (key, sizeof key);
@@ -288,7 +324,7 @@ fk_token_create (const char  *server_url,
   if (!fk_crypto_generate_key (scalar, &public_key, error))
     return NULL;
 
-  ok = apply_pin (self, pin, scalar, wrapped, error);
+  ok = apply_pin (self, pin, NULL, scalar, wrapped, error);
   fk_crypto_wipe (scalar, sizeof scalar);
   if (!ok)
     return NULL;
@@ -303,13 +339,57 @@ fk_token_create (const char  *server_url,
 gboolean
 fk_token_unwrap (FkToken      *self,
                  const char   *pin,
+                 GBytes       *fingerprint_secret,
                  guint8        scalar_out[FK_EC_SCALAR_BYTES],
                  GError      **error)
 {
   g_return_val_if_fail (FK_IS_TOKEN (self), FALSE);
   g_return_val_if_fail (pin != NULL, FALSE);
 
-  return apply_pin (self, pin, g_bytes_get_data (self->wrapped_key, NULL), scalar_out, error);
+  return apply_pin (self, pin, fingerprint_secret, g_bytes_get_data (self->wrapped_key, NULL),
+                    scalar_out, error);
+}
+
+gboolean
+fk_token_get_fingerprint_bound (FkToken *self)
+{
+  g_return_val_if_fail (FK_IS_TOKEN (self), FALSE);
+  return self->fingerprint_bound;
+}
+
+GBytes *
+fk_token_bind_fingerprint (FkToken     *self,
+                           const char  *pin,
+                           GError     **error)
+{
+  g_autoptr(GBytes) secret = NULL;
+  guint8 scalar[FK_EC_SCALAR_BYTES];
+  guint8 wrapped[FK_EC_SCALAR_BYTES];
+  gboolean ok;
+
+  g_return_val_if_fail (FK_IS_TOKEN (self), NULL);
+  g_return_val_if_fail (pin != NULL, NULL);
+  g_return_val_if_fail (!self->fingerprint_bound, NULL);
+
+  if (!fk_token_unwrap (self, pin, NULL, scalar, error))
+    return NULL;
+
+  /* A copy that opens without the PIN would undo the binding. */
+  fk_token_set_fingerprint_wanted (self, FALSE);
+  secret = fk_crypto_random_bytes (FINGERPRINT_SECRET_BYTES);
+  self->fingerprint_bound = TRUE;
+  ok = apply_pin (self, pin, secret, scalar, wrapped, error);
+  fk_crypto_wipe (scalar, sizeof scalar);
+  if (!ok)
+    {
+      self->fingerprint_bound = FALSE;
+      return NULL;
+    }
+
+  g_clear_pointer (&self->wrapped_key, fk_secure_bytes_unref);
+  self->wrapped_key = g_bytes_new (wrapped, sizeof wrapped);
+  fk_crypto_wipe (wrapped, sizeof wrapped);
+  return g_steal_pointer (&secret);
 }
 
 static void

@@ -29,11 +29,23 @@ FkToken     *fk_token_create            (const char    *server_url,
                                          const char    *pin,
                                          GBytes       **public_key_der_out,
                                          GError       **error);
-/* Runs the KDF: call it from a worker thread.  Succeeds for every PIN. */
+/* Runs the KDF: call it from a worker thread.  Succeeds for every PIN.
+ * @fingerprint_secret: for a bound token the secret that
+ * fk_token_bind_fingerprint() gave, else NULL. */
 gboolean     fk_token_unwrap            (FkToken       *self,
                                          const char    *pin,
+                                         GBytes        *fingerprint_secret,
                                          guint8         scalar_out[FK_EC_SCALAR_BYTES],
                                          GError       **error);
+
+/* Policy pin-and-fingerprint: wraps the key again under the PIN and a new
+ * random secret, which it returns for the keyring; from then on only both
+ * together unwrap it.  Drops the fingerprint copy.  Runs the KDF: call it
+ * from a worker thread. */
+GBytes      *fk_token_bind_fingerprint  (FkToken       *self,
+                                         const char    *pin,
+                                         GError       **error);
+gboolean     fk_token_get_fingerprint_bound (FkToken   *self);
 
 /* The fingerprint copy: the same key, wrapped under a random key that the
  * keyring keeps and the app releases only after fprintd's verify-match. */

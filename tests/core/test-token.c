@@ -39,9 +39,10 @@ fixture_teardown (Fixture       *fixture,
 }
 
 static gboolean
-signs_for_public_key (FkToken    *token,
-                      const char *pin,
-                      GBytes     *public_key)
+signs_with_secret (FkToken    *token,
+                   const char *pin,
+                   GBytes     *secret,
+                   GBytes     *public_key)
 {
   static const guint8 challenge_data[32] = { 7 };
   g_autoptr(GBytes) challenge = g_bytes_new_static (challenge_data, sizeof challenge_data);
@@ -50,13 +51,21 @@ signs_for_public_key (FkToken    *token,
   g_autoptr(GError) error = NULL;
   guint8 scalar[FK_EC_SCALAR_BYTES];
 
-  g_assert_true (fk_token_unwrap (token, pin, scalar, &error));
+  g_assert_true (fk_token_unwrap (token, pin, secret, scalar, &error));
   g_assert_no_error (error);
   signature = fk_crypto_sign (scalar, message, &error);
   g_assert_no_error (error);
   g_assert_nonnull (signature);
 
   return fk_crypto_verify (public_key, message, signature);
+}
+
+static gboolean
+signs_for_public_key (FkToken    *token,
+                      const char *pin,
+                      GBytes     *public_key)
+{
+  return signs_with_secret (token, pin, NULL, public_key);
 }
 
 static void
@@ -99,7 +108,7 @@ test_no_offline_oracle (Fixture       *fixture,
       g_autoptr(GBytes) message = g_bytes_new_static (m, sizeof m);
       g_autoptr(GBytes) signature = NULL;
 
-      g_assert_true (fk_token_unwrap (copy, pins[i], scalars[i], &error));
+      g_assert_true (fk_token_unwrap (copy, pins[i], NULL, scalars[i], &error));
       g_assert_no_error (error);
       signature = fk_crypto_sign (scalars[i], message, &error);
       g_assert_no_error (error);
@@ -116,7 +125,7 @@ test_no_offline_oracle (Fixture       *fixture,
   g_assert_false (json_object_has_member (object, "mac"));
   g_assert_false (json_object_has_member (object, "certificate"));
   g_assert_false (json_object_has_member (object, "signature"));
-  g_assert_cmpuint (json_object_get_size (object), ==, 11);
+  g_assert_cmpuint (json_object_get_size (object), ==, 12);
 }
 
 static void
@@ -175,8 +184,60 @@ test_tampered_kdf_parameters_refused (Fixture       *fixture,
   g_assert_cmpuint (g_string_replace (tampered, "\"log2_n\":15", "\"log2_n\":30", 1), ==, 1);
   copy = fk_token_new_from_json (tampered->str, &error);
   g_assert_no_error (error);
-  g_assert_false (fk_token_unwrap (copy, "470219", scalar, &error));
+  g_assert_false (fk_token_unwrap (copy, "470219", NULL, scalar, &error));
   g_assert_nonnull (error);
+}
+
+/* pin-and-fingerprint: only the PIN and K together give the key back, and
+ * still every PIN (and every K) gives some key, so nothing stored tells a
+ * right guess from a wrong one. */
+static void
+test_fingerprint_bound (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GBytes) secret = NULL;
+  g_autoptr(GBytes) other_secret = fk_crypto_random_bytes (32);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FkToken) copy = NULL;
+  g_autoptr(FkToken) unbound = NULL;
+  g_autofree char *stored = NULL;
+  g_autoptr(GString) tampered = NULL;
+  guint8 scalar[FK_EC_SCALAR_BYTES];
+
+  fk_token_set_enrollment (fixture->token, "device-1", "officer-1", "pin-and-fingerprint");
+  fk_token_set_fingerprint_wanted (fixture->token, TRUE);
+  secret = fk_token_bind_fingerprint (fixture->token, "470219", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (secret);
+  g_assert_cmpuint (g_bytes_get_size (secret), ==, 32);
+  g_assert_true (fk_token_get_fingerprint_bound (fixture->token));
+  /* A copy that opens with the finger alone would undo it. */
+  g_assert_false (fk_token_get_fingerprint_wanted (fixture->token));
+
+  g_assert_true (signs_with_secret (fixture->token, "470219", secret, fixture->public_key));
+  g_assert_false (signs_with_secret (fixture->token, "470218", secret, fixture->public_key));
+  g_assert_false (signs_with_secret (fixture->token, "470219", other_secret, fixture->public_key));
+
+  /* Not without K. */
+  g_assert_false (fk_token_unwrap (fixture->token, "470219", NULL, scalar, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* Stored and read back, it stays bound. */
+  stored = fk_token_to_json (fixture->token);
+  copy = fk_token_new_from_json (stored, &error);
+  g_assert_no_error (error);
+  g_assert_true (fk_token_get_fingerprint_bound (copy));
+  g_assert_true (signs_with_secret (copy, "470219", secret, fixture->public_key));
+
+  /* Someone with the keyring's token and the PIN, who skips K by editing
+   * the record, gets a key, but not the officer's. */
+  tampered = g_string_new (stored);
+  g_assert_cmpuint (g_string_replace (tampered, "\"fingerprint_bound\":true",
+                                      "\"fingerprint_bound\":false", 1), ==, 1);
+  unbound = fk_token_new_from_json (tampered->str, &error);
+  g_assert_no_error (error);
+  g_assert_false (signs_for_public_key (unbound, "470219", fixture->public_key));
 }
 
 int
@@ -191,6 +252,7 @@ main (int   argc,
   g_test_add ("/token/json-round-trip", Fixture, NULL, fixture_setup, test_json_round_trip, fixture_teardown);
   g_test_add ("/token/tampered-kdf-refused", Fixture, NULL, fixture_setup, test_tampered_kdf_parameters_refused, fixture_teardown);
   g_test_add_func ("/token/corrupt-json", test_corrupt_json);
+  g_test_add ("/token/fingerprint-bound", Fixture, NULL, fixture_setup, test_fingerprint_bound, fixture_teardown);
 
   return g_test_run ();
 }

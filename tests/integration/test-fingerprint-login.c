@@ -6,7 +6,7 @@
  * virtual reader (fk-fprintd-env): a PIN login keeps the fingerprint copy,
  * a matching finger then logs in and unlocks, a wrong one does not, five
  * wrong ones call for the PIN, and the server wants a PIN login within
- * 72 hours.
+ * 72 hours.  Under the pin-and-fingerprint policy it takes both, every time.
  */
 #include "config.h"
 
@@ -16,6 +16,8 @@
 
 #include "fk-client.h"
 #include "fk-error.h"
+#include "fk-protocol.h"
+#include "fk-secret-store.h"
 #include "fk-test-server.h"
 
 #define OFFICER "officer-test-41"
@@ -24,6 +26,7 @@
 
 typedef struct {
   char         *root;
+  char         *data_dir;
   FkTestServer *server;
   FkClient     *client;
   const char   *socket_path;
@@ -107,7 +110,6 @@ fixture_setup (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *state_dir = NULL;
-  g_autofree char *data_dir = NULL;
   g_autofree char *code = NULL;
   g_autoptr(GAsyncResult) loaded = NULL;
   g_autoptr(GAsyncResult) enrolled = NULL;
@@ -119,11 +121,12 @@ fixture_setup (Fixture       *fixture,
   fixture->root = g_dir_make_tmp ("fk-finger-XXXXXX", &error);
   g_assert_no_error (error);
   state_dir = g_build_filename (fixture->root, "server", NULL);
-  data_dir = g_build_filename (fixture->root, "device", NULL);
+  fixture->data_dir = g_build_filename (fixture->root, "device", NULL);
   fixture->server = fk_test_server_new (state_dir);
-  fk_test_server_start (fixture->server, NULL);
+  /* @data: the server's extra arguments, such as its --policy. */
+  fk_test_server_start (fixture->server, data);
 
-  fixture->client = fk_client_new (data_dir);
+  fixture->client = fk_client_new (fixture->data_dir);
   g_signal_connect (fk_client_get_fingerprint (fixture->client), "scanning", G_CALLBACK (on_scanning), fixture);
   fk_client_load_async (fixture->client, NULL, on_ready, &loaded);
   g_assert_true (fk_client_load_finish (fixture->client, wait_for (&loaded), &error));
@@ -153,6 +156,7 @@ fixture_teardown (Fixture       *fixture,
   g_clear_pointer (&fixture->server, fk_test_server_free);
   g_assert_cmpint (fk_test_run (NULL, NULL, NULL, "rm", "-rf", fixture->root, NULL), ==, 0);
   g_free (fixture->root);
+  g_free (fixture->data_dir);
 }
 
 static gboolean
@@ -287,6 +291,112 @@ test_server_wants_recent_pin (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
+/* The PIN first, then the finger the login waits for. */
+static gboolean
+login_pin_and_finger (Fixture     *fixture,
+                      const char  *pin,
+                      const char  *finger,
+                      GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  guint scanning = fixture->scanning;
+
+  fk_client_login_async (fixture->client, pin, NULL, on_ready, &result);
+  if (result == NULL)
+    {
+      wait_scanning (fixture, scanning + 1);
+      send_scan (fixture, finger);
+    }
+  return fk_client_login_finish (fixture->client, wait_for (&result), error);
+}
+
+static const char * const pin_and_fingerprint_args[] = { "--policy", FK_POLICY_PIN_AND_FINGERPRINT, NULL };
+
+static void
+test_pin_and_finger (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fk_client_get_fingerprint_required (fixture->client));
+  g_assert_false (fk_client_get_fingerprint_allowed (fixture->client));
+  g_assert_false (fk_client_get_fingerprint_ready (fixture->client));
+  g_assert_cmpint (fk_client_get_attempts_left (fixture->client), ==, FK_MAX_FAILED_PINS);
+
+  /* The right PIN with someone else's finger never reaches the server. */
+  g_assert_false (login_pin_and_finger (fixture, PIN, "someone-else", &error));
+  g_assert_error (error, FK_ERROR, FK_ERROR_FINGERPRINT_NO_MATCH);
+  g_clear_error (&error);
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_LOCKED);
+  g_assert_cmpint (fk_client_get_attempts_left (fixture->client), ==, FK_MAX_FAILED_PINS);
+
+  /* The finger with a wrong PIN unwraps some key, which the server refuses
+   * and counts as a wrong PIN. */
+  g_assert_false (login_pin_and_finger (fixture, "583017", FINGER, &error));
+  g_assert_error (error, FK_ERROR, FK_ERROR_WRONG_PIN);
+  g_clear_error (&error);
+  g_assert_cmpint (fk_client_get_attempts_left (fixture->client), ==, FK_MAX_FAILED_PINS - 1);
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_LOCKED);
+
+  g_assert_true (login_pin_and_finger (fixture, PIN, FINGER, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_UNLOCKED);
+  g_assert_cmpint (fk_client_get_attempts_left (fixture->client), ==, FK_MAX_FAILED_PINS);
+
+  /* The idle lock wants both too, and checks them without the server. */
+  fk_test_server_stop (fixture->server);
+  fk_client_lock (fixture->client);
+  g_assert_false (login_pin_and_finger (fixture, PIN, "someone-else", &error));
+  g_assert_error (error, FK_ERROR, FK_ERROR_FINGERPRINT_NO_MATCH);
+  g_clear_error (&error);
+  g_assert_false (login_pin_and_finger (fixture, "583017", FINGER, &error));
+  g_assert_error (error, FK_ERROR, FK_ERROR_WRONG_PIN);
+  g_clear_error (&error);
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_IDLE_LOCKED);
+  g_assert_true (login_pin_and_finger (fixture, PIN, FINGER, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_UNLOCKED);
+}
+
+/* Someone who has the keyring's token and knows the PIN, but skips the
+ * finger (and so K) by editing the token, gets a key the server refuses. */
+static void
+test_pin_alone_refused (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) loaded = NULL;
+  g_autoptr(GAsyncResult) saved = NULL;
+  g_autoptr(GAsyncResult) client_loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) token = NULL;
+  g_autoptr(FkClient) client = NULL;
+  char *stored;
+
+  fk_secret_store_load_async (fixture->data_dir, FK_SECRET_TOKEN, NULL, on_ready, &loaded);
+  stored = fk_secret_store_load_finish (wait_for (&loaded), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (stored);
+  token = g_string_new (stored);
+  fk_secret_free (stored);
+  g_assert_cmpuint (g_string_replace (token, "\"fingerprint_bound\":true", "\"fingerprint_bound\":false", 1), ==, 1);
+  fk_secret_store_save_async (fixture->data_dir, FK_SECRET_TOKEN, token->str, NULL, on_ready, &saved);
+  g_assert_true (fk_secret_store_save_finish (wait_for (&saved), &error));
+  g_assert_no_error (error);
+
+  client = fk_client_new (fixture->data_dir);
+  fk_client_load_async (client, NULL, on_ready, &client_loaded);
+  g_assert_true (fk_client_load_finish (client, wait_for (&client_loaded), &error));
+  g_assert_false (fk_client_get_fingerprint_required (client));
+  g_clear_object (&fixture->client);
+  fixture->client = g_steal_pointer (&client);
+
+  /* No finger asked for: the PIN alone goes to the server, which says no. */
+  g_assert_false (login_pin (fixture, &error));
+  g_assert_error (error, FK_ERROR, FK_ERROR_WRONG_PIN);
+  g_assert_cmpint (fixture->scanning, ==, 0);
+  g_assert_cmpint (fk_client_get_attempts_left (fixture->client), ==, FK_MAX_FAILED_PINS - 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -299,6 +409,10 @@ main (int   argc,
               fixture_setup, test_five_wrong_fingers_need_pin, fixture_teardown);
   g_test_add ("/fingerprint-login/server-wants-recent-pin", Fixture, NULL,
               fixture_setup, test_server_wants_recent_pin, fixture_teardown);
+  g_test_add ("/fingerprint-login/pin-and-finger", Fixture, pin_and_fingerprint_args,
+              fixture_setup, test_pin_and_finger, fixture_teardown);
+  g_test_add ("/fingerprint-login/pin-alone-refused", Fixture, pin_and_fingerprint_args,
+              fixture_setup, test_pin_alone_refused, fixture_teardown);
 
   return g_test_run ();
 }
