@@ -16,6 +16,7 @@
 #include "fk-checklist-list.h"
 #include "fk-checklist-page.h"
 #include "fk-event-details.h"
+#include "fk-record-state.h"
 
 struct _FkChecklistList
 {
@@ -55,8 +56,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-
-static const char *state_classes[] = { "fk-state-draft", "fk-state-pending", "fk-state-sent", "fk-state-failed" };
 
 /* Empty states ----------------------------------------------------------- */
 
@@ -182,12 +181,7 @@ update_row (GtkListItem *list_item)
   gtk_widget_set_visible (GTK_WIDGET (where_when), where_when_text[0] != 0);
   gtk_label_set_text (progress, progress_text);
 
-  /* A word, so the state never rests on colour alone. */
-  gtk_label_set_text (state, fk_checklist_page_state_to_label (record_state));
-  for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (state), state_classes[i]);
-  if ((guint) record_state < G_N_ELEMENTS (state_classes))
-    gtk_widget_add_css_class (GTK_WIDGET (state), state_classes[record_state]);
+  fk_record_state_show (state, record_state);
 
   gtk_label_set_text (failure, failure_text != NULL ? failure_text : "");
   gtk_widget_set_visible (GTK_WIDGET (failure),

@@ -17,6 +17,7 @@
 #include "fk-checklist-item-row.h"
 #include "fk-checklist-page.h"
 #include "fk-error.h"
+#include "fk-record-state.h"
 
 #define N_PHASES 3
 
@@ -59,24 +60,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-
-const char *
-fk_checklist_page_state_to_label (FkRecordState state)
-{
-  switch (state)
-    {
-    case FK_RECORD_STATE_DRAFT:
-      return C_("checklist state", "Draft");
-    case FK_RECORD_STATE_PENDING:
-      return C_("checklist state", "Waiting");
-    case FK_RECORD_STATE_SENT:
-      return C_("checklist state", "Sent");
-    case FK_RECORD_STATE_FAILED:
-      return C_("checklist state", "Failed");
-    default:
-      g_return_val_if_reached (NULL);
-    }
-}
 
 char *
 fk_checklist_page_dup_title (FkEventChecklist *checklist)
@@ -248,7 +231,7 @@ update_state (FkChecklistPage *self)
   gboolean failed = state == FK_RECORD_STATE_FAILED && failure != NULL && failure[0] != 0;
 
   adw_window_title_set_subtitle (ADW_WINDOW_TITLE (self->window_title),
-                                 fk_checklist_page_state_to_label (state));
+                                 fk_record_state_to_label (state));
   gtk_label_set_text (GTK_LABEL (self->failure_label), failed ? failure : "");
   gtk_widget_set_visible (self->failure_label, failed);
 }

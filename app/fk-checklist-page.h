@@ -29,7 +29,6 @@ void              fk_checklist_page_save             (FkChecklistPage  *self);
 void              fk_checklist_page_commit           (FkChecklistPage  *self);
 
 /* Shared with the list: the same words in both places. */
-const char       *fk_checklist_page_state_to_label   (FkRecordState     state);
 char             *fk_checklist_page_dup_title        (FkEventChecklist *checklist);
 /* "12 of 20" */
 char             *fk_checklist_page_dup_progress     (FkEventChecklist *checklist);

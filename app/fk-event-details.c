@@ -296,10 +296,27 @@ fk_event_details_class_init (FkEventDetailsClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
+/* libadwaita 1.2 names the row by its title but not the text inside it,
+ * which is what takes focus and what a screen reader announces.  A label on
+ * the row as well would be read twice ("Place Place"). */
+static void
+name_entry_texts (FkEventDetails *self)
+{
+  GtkWidget *rows[] = { self->name_row, self->organizer_row, self->place_row,
+                        self->visitors_row, self->starts_row, self->ends_row };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_editable_get_delegate (GTK_EDITABLE (rows[i]))),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    adw_preferences_row_get_title (ADW_PREFERENCES_ROW (rows[i])),
+                                    -1);
+}
+
 static void
 fk_event_details_init (FkEventDetails *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  name_entry_texts (self);
 
   /* Region names are proper names: the same in every language. */
   self->regions = gtk_string_list_new (NULL);

@@ -9,8 +9,9 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
+#include "fk-protocol.h"
+#include "fk-record-state.h"
 #include "fk-sync-details.h"
-#include "fk-tip-list.h"
 
 struct _FkSyncDetails
 {
@@ -18,6 +19,7 @@ struct _FkSyncDetails
 
   FkClient           *client;
   FkSyncEngine       *engine;
+  GCancellable       *cancellable;   /* of discards under way */
   GtkCustomFilter    *filter;
   GtkFilterListModel *waiting;
   guint               clock_id;
@@ -40,8 +42,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static const char *state_classes[] = { "fk-state-draft", "fk-state-pending", "fk-state-sent", "fk-state-failed" };
 
 char *
 fk_sync_details_format_last_sent (GDateTime *last,
@@ -195,6 +195,7 @@ update_row (GtkListItem *list_item)
   GtkLabel *failure = g_object_get_data (G_OBJECT (row), "failure");
   GtkButton *open = g_object_get_data (G_OBJECT (row), "open");
   GtkWidget *resend = g_object_get_data (G_OBJECT (row), "resend");
+  GtkWidget *discard = g_object_get_data (G_OBJECT (row), "discard");
   const char *hotel_name = fk_hotel_tip_get_hotel_name (tip);
   const char *failure_text = fk_hotel_tip_get_failure (tip);
   GDateTime *received_at = fk_hotel_tip_get_received_at (tip);
@@ -204,11 +205,7 @@ update_row (GtkListItem *list_item)
   g_autofree char *date_text = NULL;
 
   gtk_label_set_text (title, hotel_name[0] != 0 ? hotel_name : _("Untitled tip"));
-  gtk_label_set_text (state, fk_tip_list_state_to_label (tip_state));
-  for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (state), state_classes[i]);
-  if ((guint) tip_state < G_N_ELEMENTS (state_classes))
-    gtk_widget_add_css_class (GTK_WIDGET (state), state_classes[tip_state]);
+  fk_record_state_show (state, tip_state);
 
   if (received_at != NULL)
     {
@@ -233,6 +230,8 @@ update_row (GtkListItem *list_item)
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (resend), target);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (resend), "win.send-tip");
   gtk_widget_set_visible (resend, failed);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (discard), target);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (discard), "sync-details.discard");
 }
 
 static GtkWidget *
@@ -279,6 +278,11 @@ on_setup (GtkSignalListItemFactory *factory,
   gtk_widget_set_halign (buttons, GTK_ALIGN_END);
   gtk_box_append (GTK_BOX (row), buttons);
 
+  /* Plain: the confirmation carries the warning colour. */
+  button = gtk_button_new_with_label (_("Discard"));
+  g_object_set_data (G_OBJECT (row), "discard", button);
+  gtk_box_append (GTK_BOX (buttons), button);
+
   button = gtk_button_new_with_label (_("Send Again"));
   g_object_set_data (G_OBJECT (row), "resend", button);
   gtk_box_append (GTK_BOX (buttons), button);
@@ -309,6 +313,102 @@ on_unbind (GtkSignalListItemFactory *factory,
   FkHotelTip *tip = gtk_list_item_get_item (list_item);
 
   g_signal_handlers_disconnect_by_func (tip, update_row, list_item);
+}
+
+static void
+show_toast (FkSyncDetails *self,
+            const char    *text)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+}
+
+static void
+on_discard_ready (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  FkSyncDetails *self;
+  g_autoptr(GError) error = NULL;
+
+  if (!fk_sync_engine_discard_finish (FK_SYNC_ENGINE (object), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = FK_SYNC_DETAILS (user_data);
+  /* The store's refusals are sentences for the officer. */
+  show_toast (self, error != NULL ? error->message : _("Discarded"));
+}
+
+static void
+on_discard_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     FkSyncDetails    *self)
+{
+  const char *uuid = g_object_get_data (G_OBJECT (dialog), "uuid");
+
+  if (!g_str_equal (response, "discard") || self->engine == NULL)
+    return;
+
+  fk_sync_engine_discard_async (self->engine, FK_KIND_HOTEL_TIP, uuid, self->cancellable,
+                                on_discard_ready, self);
+}
+
+static FkHotelTip *
+find_listed_tip (FkSyncDetails *self,
+                 const char    *uuid)
+{
+  guint n = self->waiting != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->waiting)) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FkHotelTip) tip = g_list_model_get_item (G_LIST_MODEL (self->waiting), i);
+
+      if (g_str_equal (fk_hotel_tip_get_uuid (tip), uuid))
+        return g_steal_pointer (&tip);
+    }
+
+  return NULL;
+}
+
+/* Asks first, and says what is lost: the tip never reaches the server. */
+static void
+discard_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  FkSyncDetails *self = FK_SYNC_DETAILS (widget);
+  const char *uuid = g_variant_get_string (parameter, NULL);
+  g_autoptr(FkHotelTip) tip = find_listed_tip (self, uuid);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autofree char *hotel_name = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (tip == NULL)
+    return;
+
+  hotel_name = g_strstrip (g_strdup (fk_hotel_tip_get_hotel_name (tip)));
+  if (hotel_name[0] != 0)
+    /* Translators: %s is the hotel's name */
+    body = g_strdup_printf (_("The tip from %s has not been sent and will be deleted from this phone. This cannot be undone."),
+                            hotel_name);
+  else
+    body = g_strdup (_("This tip has not been sent and will be deleted from this phone. This cannot be undone."));
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _("Discard Tip?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "uuid", g_strdup (uuid), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_discard_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static gboolean
@@ -350,6 +450,8 @@ fk_sync_details_dispose (GObject *object)
   GtkWidget *child;
 
   g_clear_handle_id (&self->clock_id, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   if (self->engine != NULL)
     g_signal_handlers_disconnect_by_data (self->engine, self);
   g_clear_object (&self->engine);
@@ -433,6 +535,8 @@ fk_sync_details_class_init (FkSyncDetailsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FkSyncDetails, stack);
   gtk_widget_class_bind_template_child (widget_class, FkSyncDetails, list_view);
 
+  gtk_widget_class_install_action (widget_class, "sync-details.discard", "s", discard_action);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -443,6 +547,7 @@ fk_sync_details_init (FkSyncDetails *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->cancellable = g_cancellable_new ();
   self->filter = gtk_custom_filter_new (waits_or_failed, NULL, NULL);
 
   g_signal_connect_object (factory, "setup", G_CALLBACK (on_setup), self, 0);

@@ -18,8 +18,8 @@
 #include <adwaita.h>
 
 #include "fk-error.h"
+#include "fk-record-state.h"
 #include "fk-tip-form-private.h"
-#include "fk-tip-list.h"
 
 typedef enum {
   FIELD_HOTEL_NAME,
@@ -232,7 +232,7 @@ fk_tip_form_update_state (FkTipForm *self)
     adw_window_title_set_subtitle (ADW_WINDOW_TITLE (self->window_title), self->save_status);
   else
     adw_window_title_set_subtitle (ADW_WINDOW_TITLE (self->window_title),
-                                   fk_tip_list_state_to_label (fk_hotel_tip_get_state (self->tip)));
+                                   fk_record_state_to_label (fk_hotel_tip_get_state (self->tip)));
 }
 
 static void
@@ -716,6 +716,8 @@ fk_tip_form_add_indicators (FkTipForm *self)
       adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), FALSE);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      /* The row labels its widget by its title too: one name, not two. */
+      gtk_accessible_reset_relation (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->indicators_group), row);
 
       g_ptr_array_add (self->indicator_checks, check);
@@ -905,6 +907,8 @@ fk_tip_form_init (FkTipForm *self)
                                     GTK_ACCESSIBLE_PROPERTY_LABEL,
                                     adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->widgets[i])),
                                     -1);
+
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->urgent_switch), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
 
   fk_tip_form_add_indicators (self);
   fk_tip_form_update_state (self);

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
+#include "fk-record-state.h"
 #include "fk-tip-list.h"
 
 struct _FkTipList
@@ -31,26 +32,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static const char *state_classes[] = { "fk-state-draft", "fk-state-pending", "fk-state-sent", "fk-state-failed" };
-
-const char *
-fk_tip_list_state_to_label (FkRecordState state)
-{
-  switch (state)
-    {
-    case FK_RECORD_STATE_DRAFT:
-      return C_("tip state", "Draft");
-    case FK_RECORD_STATE_PENDING:
-      return C_("tip state", "Waiting");
-    case FK_RECORD_STATE_SENT:
-      return C_("tip state", "Sent");
-    case FK_RECORD_STATE_FAILED:
-      return C_("tip state", "Failed");
-    default:
-      g_return_val_if_reached (NULL);
-    }
-}
 
 static void
 fk_tip_list_update_empty (FkTipList *self)
@@ -86,11 +67,7 @@ update_row (GtkListItem *list_item)
     }
   gtk_label_set_text (date, date_text != NULL ? date_text : "");
 
-  gtk_label_set_text (state, fk_tip_list_state_to_label (tip_state));
-  for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (state), state_classes[i]);
-  if ((guint) tip_state < G_N_ELEMENTS (state_classes))
-    gtk_widget_add_css_class (GTK_WIDGET (state), state_classes[tip_state]);
+  fk_record_state_show (state, tip_state);
 
   gtk_label_set_text (failure, failure_text != NULL ? failure_text : "");
   gtk_widget_set_visible (GTK_WIDGET (failure),

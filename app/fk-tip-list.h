@@ -16,7 +16,5 @@ G_DECLARE_FINAL_TYPE (FkTipList, fk_tip_list, FK, TIP_LIST, GtkWidget)
 FkClient   *fk_tip_list_get_client      (FkTipList     *self);
 void        fk_tip_list_set_client      (FkTipList     *self,
                                          FkClient      *client);
-/* A word, so the state never rests on colour alone. */
-const char *fk_tip_list_state_to_label  (FkRecordState  state);
 
 G_END_DECLS

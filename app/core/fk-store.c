@@ -14,6 +14,7 @@
 
 #include <errno.h>
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
@@ -53,6 +54,7 @@ typedef struct {
   guint          max_records;
   gsize          max_bytes;
   GPtrArray     *results;
+  gboolean       sync_running;
 } JobData;
 
 static void
@@ -499,6 +501,112 @@ job_apply_results (FkStore *self,
   g_task_return_boolean (task, TRUE);
 }
 
+/* @stmt is on the record's state and sent_at. */
+static gboolean
+may_discard (sqlite3_stmt  *stmt,
+             gboolean       sync_running,
+             GError       **error)
+{
+  FkRecordState state = sqlite3_column_int (stmt, 0);
+
+  /* Sent once is on the server, even if edited and waiting again since. */
+  if (state == FK_RECORD_STATE_SENT || sqlite3_column_type (stmt, 1) != SQLITE_NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                           _("It has already been sent and cannot be discarded."));
+      return FALSE;
+    }
+
+  /* A run may have read it into a batch already. */
+  if (state == FK_RECORD_STATE_PENDING && sync_running)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                           _("It is being sent right now and cannot be discarded. Try again when sending has finished."));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+job_discard (FkStore *self,
+             GTask   *task)
+{
+  JobData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) key = dup_data_key (self);
+  g_autoptr(GError) refusal = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  /* Only the session that can read the officer's records may delete one. */
+  if (key == NULL)
+    {
+      g_task_return_new_error (task, FK_ERROR, FK_ERROR_SESSION_EXPIRED, "%s",
+                               fk_error_code_to_message (FK_ERROR_SESSION_EXPIRED));
+      return;
+    }
+
+  if (!exec_sql (self->db, "BEGIN IMMEDIATE;"))
+    {
+      return_storage_error (task, self->db, "begin");
+      return;
+    }
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT state, sent_at FROM records WHERE uuid = ?1 AND kind = ?2;",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      exec_sql (self->db, "ROLLBACK;");
+      return_storage_error (task, self->db, "prepare discard");
+      return;
+    }
+
+  sqlite3_bind_text (stmt, 1, data->uuid, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, data->kind, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    may_discard (stmt, data->sync_running, &refusal);
+  else if (rc == SQLITE_DONE)
+    g_set_error_literal (&refusal, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("It is no longer on this phone."));
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      exec_sql (self->db, "ROLLBACK;");
+      return_storage_error (task, self->db, "discard");
+      return;
+    }
+
+  if (refusal != NULL)
+    {
+      exec_sql (self->db, "ROLLBACK;");
+      g_task_return_error (task, g_steal_pointer (&refusal));
+      return;
+    }
+
+  /* secure_delete overwrites the row's pages; COMMIT makes it durable. */
+  if (sqlite3_prepare_v2 (self->db, "DELETE FROM records WHERE uuid = ?1 AND kind = ?2;",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      exec_sql (self->db, "ROLLBACK;");
+      return_storage_error (task, self->db, "prepare discard");
+      return;
+    }
+
+  sqlite3_bind_text (stmt, 1, data->uuid, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, data->kind, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE || !exec_sql (self->db, "COMMIT;"))
+    {
+      exec_sql (self->db, "ROLLBACK;");
+      return_storage_error (task, self->db, "discard");
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
 static void
 job_count_pending (FkStore *self,
                    GTask   *task)
@@ -890,6 +998,38 @@ gboolean
 fk_store_apply_results_finish (FkStore       *self,
                                GAsyncResult  *result,
                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+fk_store_discard_async (FkStore             *self,
+                        const char          *kind,
+                        const char          *uuid,
+                        gboolean             sync_running,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  JobData *data = g_new0 (JobData, 1);
+
+  g_return_if_fail (kind != NULL && uuid != NULL);
+
+  data->kind = g_strdup (kind);
+  data->uuid = g_strdup (uuid);
+  data->sync_running = sync_running;
+  g_task_set_source_tag (task, fk_store_discard_async);
+  /* Cancelled after the job ran, the record is gone all the same. */
+  g_task_set_check_cancellable (task, FALSE);
+  push_job (self, task, job_discard, data);
+}
+
+gboolean
+fk_store_discard_finish (FkStore       *self,
+                         GAsyncResult  *result,
+                         GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);

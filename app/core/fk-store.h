@@ -99,6 +99,22 @@ gboolean    fk_store_apply_results_finish  (FkStore              *self,
                                             GAsyncResult         *result,
                                             GError              **error);
 
+/* Deletes a record the server has never had: a draft, or one waiting or
+ * rejected; completes once that is on disk.  Refuses one the server has
+ * had (G_IO_ERROR_PERMISSION_DENIED), one that is not there
+ * (G_IO_ERROR_NOT_FOUND), and, with @sync_running, one waiting to be sent,
+ * which the run may have in hand (G_IO_ERROR_BUSY). */
+void        fk_store_discard_async         (FkStore              *self,
+                                            const char           *kind,
+                                            const char           *uuid,
+                                            gboolean              sync_running,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+gboolean    fk_store_discard_finish        (FkStore              *self,
+                                            GAsyncResult         *result,
+                                            GError              **error);
+
 /* Deletes every record and the database files (remote wipe).  The store
  * can be opened again afterwards. */
 void        fk_store_wipe_async            (FkStore              *self,

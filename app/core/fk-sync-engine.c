@@ -65,6 +65,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   RECORD_SYNCED,
+  RECORD_DISCARDED,
   N_SIGNALS
 };
 
@@ -560,6 +561,94 @@ fk_sync_engine_set_api (FkSyncEngine *self,
   g_set_object (&self->api, api);
 }
 
+typedef struct {
+  char *kind;
+  char *uuid;
+} DiscardData;
+
+static void
+discard_data_free (DiscardData *data)
+{
+  g_free (data->kind);
+  g_free (data->uuid);
+  g_free (data);
+}
+
+static void
+on_discard_counted (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkSyncEngine *self = g_task_get_source_object (task);
+  gssize pending = fk_store_count_pending_finish (FK_STORE (object), result, NULL);
+
+  /* The record is gone either way; a count that failed is only stale. */
+  if (pending >= 0)
+    set_uint_property (self, &self->pending, pending, PROP_PENDING);
+  if (self->pending == 0)
+    cancel_retry (self);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_discarded (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkSyncEngine *self = g_task_get_source_object (task);
+  DiscardData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!fk_store_discard_finish (FK_STORE (object), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_signal_emit (self, signals[RECORD_DISCARDED], 0, data->kind, data->uuid);
+  fk_store_count_pending_async (self->store, NULL, on_discard_counted, g_steal_pointer (&task));
+}
+
+void
+fk_sync_engine_discard_async (FkSyncEngine        *self,
+                              const char          *kind,
+                              const char          *uuid,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  DiscardData *data;
+
+  g_return_if_fail (FK_IS_SYNC_ENGINE (self));
+  g_return_if_fail (kind != NULL && uuid != NULL);
+
+  data = g_new0 (DiscardData, 1);
+  data->kind = g_strdup (kind);
+  data->uuid = g_strdup (uuid);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fk_sync_engine_discard_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) discard_data_free);
+
+  /* A run under way may have the record in a batch: the store refuses a
+   * waiting one then.  A run that starts later reads the outbox after the
+   * record is gone, since the store does its jobs in order. */
+  fk_store_discard_async (self->store, kind, uuid, self->cancellable != NULL, cancellable,
+                          on_discarded, g_steal_pointer (&task));
+}
+
+gboolean
+fk_sync_engine_discard_finish (FkSyncEngine  *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 static void
 on_network_changed (GNetworkMonitor *monitor,
                     gboolean         available,
@@ -674,6 +763,15 @@ fk_sync_engine_class_init (FkSyncEngineClass *klass)
     g_signal_new ("record-synced", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 5,
                   G_TYPE_STRING, G_TYPE_UINT, G_TYPE_BOOLEAN, G_TYPE_STRING, JSON_TYPE_OBJECT);
+
+  /**
+   * FkSyncEngine::record-discarded:
+   * @kind: the record's kind
+   * @uuid: the record, deleted from the store and never to be sent
+   */
+  signals[RECORD_DISCARDED] =
+    g_signal_new ("record-discarded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void

@@ -26,4 +26,18 @@ guint        fk_sync_engine_get_total         (FkSyncEngine *self);
 GDateTime   *fk_sync_engine_get_last_success  (FkSyncEngine *self);
 const char  *fk_sync_engine_get_last_error    (FkSyncEngine *self);
 
+/* Deletes a record the server has never had (a draft, or one waiting or
+ * rejected) from this device.  Completes once that is on disk and
+ * "pending" is counted again, after ::record-discarded.  One being sent
+ * right now or already sent is refused, with a sentence for the officer. */
+void         fk_sync_engine_discard_async     (FkSyncEngine        *self,
+                                               const char          *kind,
+                                               const char          *uuid,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean     fk_sync_engine_discard_finish    (FkSyncEngine        *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include "fk-error.h"
 #include "fk-protocol.h"
 #include "fk-store.h"
+#include "fk-sync-engine-private.h"
 
 #define CANARY "KANARIEFAGEL-7f3a91"
 
@@ -30,6 +31,16 @@ on_ready (GObject      *object,
   Fixture *fixture = user_data;
 
   fixture->result = g_object_ref (result);
+}
+
+static void
+on_run_ready (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
 }
 
 static GAsyncResult *
@@ -461,6 +472,210 @@ test_purge_keeps_unsent (Fixture       *fixture,
     g_assert_cmpstr (((FkStoreRecord *) records->pdata[i])->uuid, !=, sent);
 }
 
+static gboolean
+discard (Fixture       *fixture,
+         FkSyncEngine  *engine,
+         const char    *uuid,
+         GError       **error)
+{
+  gboolean discarded;
+
+  fk_sync_engine_discard_async (engine, FK_KIND_HOTEL_TIP, uuid, NULL, on_ready, fixture);
+  discarded = fk_sync_engine_discard_finish (engine, wait_result (fixture), error);
+  clear_result (fixture);
+  return discarded;
+}
+
+static gboolean
+is_stored (Fixture    *fixture,
+           const char *uuid)
+{
+  g_autoptr(GPtrArray) records = load (fixture);
+
+  for (guint i = 0; i < records->len; i++)
+    if (g_str_equal (((FkStoreRecord *) records->pdata[i])->uuid, uuid))
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+on_record_discarded (FkSyncEngine *engine,
+                     const char   *kind,
+                     const char   *uuid,
+                     GPtrArray    *discarded)
+{
+  g_assert_cmpstr (kind, ==, FK_KIND_HOTEL_TIP);
+  g_ptr_array_add (discarded, g_strdup (uuid));
+}
+
+/* What the server never had can go: a draft, a waiting record and a
+ * rejected one.  A waiting one leaves the outbox, so no run can send it. */
+static void
+test_discard_unsent (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *waiting = g_uuid_string_random ();
+  g_autofree char *other = g_uuid_string_random ();
+  g_autofree char *draft = g_uuid_string_random ();
+  g_autofree char *rejected = g_uuid_string_random ();
+  g_autoptr(FkSyncEngine) engine = fk_sync_engine_new (fixture->store);
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) fk_store_result_free);
+  g_autoptr(GPtrArray) discarded = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) left = NULL;
+  g_autoptr(GError) error = NULL;
+
+  save (fixture, rejected, FK_RECORD_STATE_PENDING, "the server says no");
+  g_ptr_array_add (results, result_new (rejected, 1, FALSE, "Enter the municipality."));
+  apply (fixture, results);
+  save (fixture, waiting, FK_RECORD_STATE_PENDING, "written in error");
+  save (fixture, other, FK_RECORD_STATE_PENDING, "still to be sent");
+  save (fixture, draft, FK_RECORD_STATE_DRAFT, "never finished");
+
+  g_signal_connect (engine, "record-discarded", G_CALLBACK (on_record_discarded), discarded);
+  fk_sync_engine_refresh_pending (engine);
+  while (fk_sync_engine_get_pending (engine) != 2)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_true (discard (fixture, engine, waiting, &error));
+  g_assert_no_error (error);
+  /* Counted again by the time it completes. */
+  g_assert_cmpuint (fk_sync_engine_get_pending (engine), ==, 1);
+  g_assert_cmpuint (discarded->len, ==, 1);
+  g_assert_cmpstr (discarded->pdata[0], ==, waiting);
+  g_assert_false (is_stored (fixture, waiting));
+  left = outbox (fixture, 100, 1 << 20);
+  g_assert_cmpuint (left->len, ==, 1);
+  g_assert_cmpstr (((FkStoreRecord *) left->pdata[0])->uuid, ==, other);
+
+  g_assert_true (discard (fixture, engine, draft, &error));
+  g_assert_no_error (error);
+  g_assert_true (discard (fixture, engine, rejected, &error));
+  g_assert_no_error (error);
+  g_assert_false (is_stored (fixture, draft));
+  g_assert_false (is_stored (fixture, rejected));
+  g_assert_cmpuint (discarded->len, ==, 3);
+
+  /* Twice: it is gone, and says so. */
+  g_assert_false (discard (fixture, engine, waiting, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_cmpuint (discarded->len, ==, 3);
+}
+
+/* What the server has had stays, even when edited and waiting again. */
+static void
+test_discard_refuses_sent (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *sent = g_uuid_string_random ();
+  g_autofree char *resent = g_uuid_string_random ();
+  g_autoptr(FkSyncEngine) engine = fk_sync_engine_new (fixture->store);
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) fk_store_result_free);
+  g_autoptr(GError) error = NULL;
+
+  save (fixture, sent, FK_RECORD_STATE_PENDING, "reached the server");
+  save (fixture, resent, FK_RECORD_STATE_PENDING, "reached the server, then edited");
+  g_ptr_array_add (results, result_new (sent, 1, TRUE, NULL));
+  g_ptr_array_add (results, result_new (resent, 1, TRUE, NULL));
+  apply (fixture, results);
+  save (fixture, resent, FK_RECORD_STATE_PENDING, "an edit after it was sent");
+
+  g_assert_false (discard (fixture, engine, sent, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  g_assert_false (discard (fixture, engine, resent, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+  g_assert_true (is_stored (fixture, sent));
+  g_assert_true (is_stored (fixture, resent));
+  g_assert_cmpint (count_pending (fixture), ==, 1);
+}
+
+/* A run under way may hold a waiting record in its batch: not that one,
+ * until the run is over.  A draft is never in a batch. */
+static void
+test_discard_refuses_in_flight (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autofree char *waiting = g_uuid_string_random ();
+  g_autofree char *draft = g_uuid_string_random ();
+  g_autoptr(FkSyncEngine) engine = fk_sync_engine_new (fixture->store);
+  /* Nothing listens there: the run fails, as offline. */
+  g_autoptr(FkApiClient) api = fk_api_client_new ("https://127.0.0.1:1",
+                                                  "0000000000000000000000000000000000000000000000000000000000000000");
+  g_autoptr(GAsyncResult) run = NULL;
+  g_autoptr(GError) error = NULL;
+
+  save (fixture, waiting, FK_RECORD_STATE_PENDING, "on its way");
+  save (fixture, draft, FK_RECORD_STATE_DRAFT, "not on its way");
+
+  fk_sync_engine_set_api (engine, api);
+  fk_sync_engine_run_async (engine, NULL, on_run_ready, &run);
+  g_assert_true (fk_sync_engine_get_sending (engine));
+
+  g_assert_false (discard (fixture, engine, waiting, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+  g_clear_error (&error);
+  g_assert_true (discard (fixture, engine, draft, &error));
+  g_assert_no_error (error);
+
+  while (run == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (fk_sync_engine_run_finish (engine, run, &error));
+  g_assert_error (error, FK_ERROR, FK_ERROR_NETWORK);
+  g_clear_error (&error);
+  g_assert_true (is_stored (fixture, waiting));
+
+  g_assert_true (discard (fixture, engine, waiting, &error));
+  g_assert_no_error (error);
+  g_assert_false (is_stored (fixture, waiting));
+  fk_sync_engine_set_api (engine, NULL);
+}
+
+/* Completed means committed: another connection, and the store opened
+ * afresh, find nothing of it. */
+static void
+test_discard_is_durable (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autoptr(FkSyncEngine) engine = fk_sync_engine_new (fixture->store);
+  g_autoptr(GBytes) key = key_of (1);
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *other = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gpointer store = fixture->store;
+
+  save (fixture, uuid, FK_RECORD_STATE_PENDING, "gone for good");
+  g_assert_true (discard (fixture, engine, uuid, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (sqlite3_open_v2 (fixture->path, &other, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (other, "SELECT count(*) FROM records WHERE uuid = ?1", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (other);
+
+  /* The worker hands its job references back to this thread. */
+  g_clear_object (&engine);
+  g_object_add_weak_pointer (store, &store);
+  g_object_unref (fixture->store);
+  while (store != NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  fixture->store = fk_store_new (fixture->path);
+  fk_store_open_async (fixture->store, NULL, on_ready, fixture);
+  g_assert_true (fk_store_open_finish (fixture->store, wait_result (fixture), &error));
+  g_assert_no_error (error);
+  clear_result (fixture);
+  fk_store_set_data_key (fixture->store, key);
+  records = load (fixture);
+  g_assert_cmpuint (records->len, ==, 0);
+  g_assert_cmpint (count_pending (fixture), ==, 0);
+}
+
 /* A store written by the first release opens, migrated, with nothing lost. */
 static void
 test_migrates_from_version_1 (void)
@@ -540,6 +755,10 @@ main (int   argc,
   ADD ("/store/canary-not-on-disk", test_canary_not_on_disk);
   ADD ("/store/wipe", test_wipe);
   ADD ("/store/purge-keeps-unsent", test_purge_keeps_unsent);
+  ADD ("/store/discard-unsent", test_discard_unsent);
+  ADD ("/store/discard-refuses-sent", test_discard_refuses_sent);
+  ADD ("/store/discard-refuses-in-flight", test_discard_refuses_in_flight);
+  ADD ("/store/discard-is-durable", test_discard_is_durable);
 #undef ADD
   g_test_add_func ("/store/migrates-from-version-1", test_migrates_from_version_1);
 

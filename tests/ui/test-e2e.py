@@ -169,18 +169,14 @@ def sensitive(accessible):
     return accessible.get_state_set().contains(Atspi.StateType.SENSITIVE)
 
 
-def named(accessible, name):
-    # GTK 4.8 joins an explicit accessible label and the widget's own label
-    # or title into one name ("Save Save"); the checklist widgets set both
-    # for their widget tests. Accept that until the widgets set only one.
-    return accessible.get_name() in (name, f'{name} {name}')
-
-
 def find_shown(root, role, name):
+    # Exactly the name: GTK 4.8 joins an explicit accessible label and a
+    # button's own text into one ("Save Save"), which a screen reader reads
+    # twice.  Each control has one of them.
     Atspi.Accessible.clear_cache(root)
     for accessible in walk(root):
         try:
-            if accessible.get_role_name() == role and named(accessible, name) and shown(accessible):
+            if accessible.get_role_name() == role and accessible.get_name() == name and shown(accessible):
                 return accessible
         except gi.repository.GLib.Error:
             # The tree changed under us: look again on the next poll.
