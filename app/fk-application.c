@@ -15,6 +15,9 @@
 
 /* How long quitting may wait for the disk and the keyring. */
 #define FLUSH_TIMEOUT_SECONDS 10
+/* How long the window waits for the client's state before it shows the
+ * loading page instead. */
+#define LOADING_PAGE_DELAY_MS 500
 
 struct _FkApplication
 {
@@ -25,6 +28,7 @@ struct _FkApplication
   GCancellable   *cancellable;
   GError         *load_error;
   gboolean        loaded;
+  guint           present_timeout_id;
 
   char           *data_dir;
   char           *server_url;
@@ -95,6 +99,26 @@ on_load_ready (GObject      *object,
   window = fk_application_get_window (self);
   if (window != NULL)
     fk_application_show_state (self, window);
+
+  if (self->present_timeout_id != 0)
+    {
+      g_clear_handle_id (&self->present_timeout_id, g_source_remove);
+      if (window != NULL)
+        gtk_window_present (GTK_WINDOW (window));
+    }
+}
+
+static gboolean
+on_present_timeout (gpointer user_data)
+{
+  FkApplication *self = user_data;
+  FkWindow *window = fk_application_get_window (self);
+
+  self->present_timeout_id = 0;
+  if (window != NULL)
+    gtk_window_present (GTK_WINDOW (window));
+
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -221,6 +245,20 @@ fk_application_activate (GApplication *application)
   g_clear_pointer (&self->server_pin, g_free);
   g_clear_pointer (&self->activation_code, g_free);
 
+  /* The first window waits a moment for the client's state, so that it
+   * opens on its page rather than on a loading page shown for a blink.
+   * Realized meanwhile, its renderer is ready when the state comes. */
+  if (!self->loaded && !gtk_widget_get_visible (GTK_WIDGET (window)))
+    {
+      if (self->present_timeout_id == 0)
+        {
+          gtk_widget_realize (GTK_WIDGET (window));
+          self->present_timeout_id = g_timeout_add (LOADING_PAGE_DELAY_MS, on_present_timeout, self);
+        }
+      return;
+    }
+
+  g_clear_handle_id (&self->present_timeout_id, g_source_remove);
   gtk_window_present (GTK_WINDOW (window));
 }
 
@@ -293,6 +331,7 @@ fk_application_shutdown (GApplication *application)
   FkApplication *self = FK_APPLICATION (application);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->present_timeout_id, g_source_remove);
 
   /* The main loop has ended, but a kept session, a draft saved as the
    * window closed or a wipe may still be on its way to disk: wait for it,

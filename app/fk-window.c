@@ -178,7 +178,14 @@ fk_window_lock (FkWindow *self)
   self->ending = TRUE;
   g_clear_handle_id (&self->idle_timeout_id, g_source_remove);
   /* Once locked the store's key is gone: save what was typed first. */
-  fk_tip_form_flush_async (self->tip_form, self->cancellable, on_flushed_for_lock, g_object_ref (self));
+  if (self->tip_form != NULL)
+    {
+      fk_tip_form_flush_async (self->tip_form, self->cancellable, on_flushed_for_lock, g_object_ref (self));
+      return;
+    }
+
+  fk_client_lock (self->client);
+  self->ending = FALSE;
 }
 
 static gboolean
@@ -274,13 +281,15 @@ on_client_state_changed (FkWindow *self)
     case FK_CLIENT_STATE_DISABLED:
     case FK_CLIENT_STATE_REVOKED:
       self->resume_page = FK_PAGE_MAIN;
-      fk_tip_form_set_tip (self->tip_form, NULL);
+      if (self->tip_form != NULL)
+        fk_tip_form_set_tip (self->tip_form, NULL);
       fk_window_show_page (self, FK_PAGE_LOGIN);
       break;
 
     case FK_CLIENT_STATE_NOT_ENROLLED:
       self->resume_page = FK_PAGE_MAIN;
-      fk_tip_form_set_tip (self->tip_form, NULL);
+      if (self->tip_form != NULL)
+        fk_tip_form_set_tip (self->tip_form, NULL);
       fk_window_show_page (self, FK_PAGE_ENROLL);
       break;
 
@@ -322,6 +331,17 @@ on_logout_ready (GObject      *object,
 }
 
 static void
+log_out (FkWindow *self)
+{
+  /* A logout closes the form for good; its draft is on disk. */
+  if (self->tip_form != NULL)
+    fk_tip_form_set_tip (self->tip_form, NULL);
+  self->resume_page = FK_PAGE_MAIN;
+  fk_client_logout_async (self->client, self->cancellable, on_logout_ready, g_object_ref (self));
+  self->ending = FALSE;
+}
+
+static void
 on_flushed_for_logout (GObject      *object,
                        GAsyncResult *result,
                        gpointer      user_data)
@@ -336,11 +356,7 @@ on_flushed_for_logout (GObject      *object,
       g_debug ("Saving the form before logout failed: %s %d", g_quark_to_string (error->domain), error->code);
     }
 
-  /* A logout closes the form for good; its draft is on disk. */
-  fk_tip_form_set_tip (self->tip_form, NULL);
-  self->resume_page = FK_PAGE_MAIN;
-  fk_client_logout_async (self->client, self->cancellable, on_logout_ready, g_object_ref (self));
-  self->ending = FALSE;
+  log_out (self);
 }
 
 static void
@@ -350,7 +366,10 @@ fk_window_end_session (FkWindow *self)
   g_clear_handle_id (&self->idle_timeout_id, g_source_remove);
   /* Hide the officer's data at once; the server round trip can take a while. */
   fk_window_show_page (self, FK_PAGE_LOGIN);
-  fk_tip_form_flush_async (self->tip_form, self->cancellable, on_flushed_for_logout, g_object_ref (self));
+  if (self->tip_form != NULL)
+    fk_tip_form_flush_async (self->tip_form, self->cancellable, on_flushed_for_logout, g_object_ref (self));
+  else
+    log_out (self);
 }
 
 static void
@@ -410,6 +429,8 @@ find_tip (FkWindow   *self,
   return NULL;
 }
 
+static void ensure_work_pages (FkWindow *self);
+
 static void
 window_new_tip_action (GtkWidget  *widget,
                        const char *action_name,
@@ -418,6 +439,7 @@ window_new_tip_action (GtkWidget  *widget,
   FkWindow *self = FK_WINDOW (widget);
   g_autoptr(FkHotelTip) tip = fk_hotel_tip_new ();
 
+  ensure_work_pages (self);
   if (fk_hotel_tip_get_received_at (tip) == NULL)
     {
       g_autoptr(GDateTime) now = g_date_time_new_now_local ();
@@ -440,6 +462,7 @@ window_edit_tip_action (GtkWidget  *widget,
   if (tip == NULL)
     return;
 
+  ensure_work_pages (self);
   fk_tip_form_set_tip (self->tip_form, tip);
   fk_window_show_page (self, FK_PAGE_TIP_FORM);
 }
@@ -518,7 +541,8 @@ on_logged_in (FkWindow *self)
   self->resume_page = FK_PAGE_MAIN;
 
   /* Back to the form exactly as the lock left it. */
-  if (page == FK_PAGE_MAIN && resume == FK_PAGE_TIP_FORM && fk_tip_form_get_tip (self->tip_form) != NULL)
+  if (page == FK_PAGE_MAIN && resume == FK_PAGE_TIP_FORM && self->tip_form != NULL &&
+      fk_tip_form_get_tip (self->tip_form) != NULL)
     page = FK_PAGE_TIP_FORM;
   else if (page == FK_PAGE_MAIN && resume == FK_PAGE_SYNC_DETAILS)
     page = FK_PAGE_SYNC_DETAILS;
@@ -557,6 +581,52 @@ on_leaflet_child_transition (FkWindow *self)
     fk_window_show_page (self, FK_PAGE_MAIN);
 }
 
+/* Pages are built the first time they are needed: a phone that starts
+ * locked shows its login page sooner, and smaller, without the rest. */
+static void
+ensure_enroll_page (FkWindow *self)
+{
+  g_autofree char *server_url = NULL;
+  g_autofree char *server_pin = NULL;
+
+  if (self->enroll_page != NULL)
+    return;
+
+  self->enroll_page = g_object_new (FK_TYPE_ENROLL_PAGE, "client", self->client, NULL);
+  server_url = g_settings_get_string (self->settings, "last-server-url");
+  server_pin = g_settings_get_string (self->settings, "last-server-pin");
+  fk_enroll_page_set_server (self->enroll_page, server_url);
+  fk_enroll_page_set_server_pin (self->enroll_page, server_pin);
+  g_signal_connect_object (self->enroll_page, "enrolled", G_CALLBACK (on_enrolled), self, G_CONNECT_SWAPPED);
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->enroll_page), "enroll");
+}
+
+static void
+ensure_work_pages (FkWindow *self)
+{
+  if (self->leaflet != NULL)
+    return;
+
+  self->leaflet = ADW_LEAFLET (adw_leaflet_new ());
+  adw_leaflet_set_can_unfold (self->leaflet, FALSE);
+  adw_leaflet_set_can_navigate_back (self->leaflet, TRUE);
+  g_signal_connect_object (self->leaflet, "notify::child-transition-running",
+                           G_CALLBACK (on_leaflet_child_transition), self, G_CONNECT_SWAPPED);
+
+  self->main_page = g_object_new (FK_TYPE_MAIN_PAGE, "client", self->client, NULL);
+  g_signal_connect_object (self->main_page, "session-ended", G_CALLBACK (on_session_ended), self, G_CONNECT_SWAPPED);
+  adw_leaflet_page_set_name (adw_leaflet_append (self->leaflet, GTK_WIDGET (self->main_page)), "list");
+
+  self->tip_form = g_object_new (FK_TYPE_TIP_FORM, "client", self->client, NULL);
+  g_signal_connect_object (self->tip_form, "saved", G_CALLBACK (on_tip_saved), self, G_CONNECT_SWAPPED);
+  adw_leaflet_page_set_name (adw_leaflet_append (self->leaflet, GTK_WIDGET (self->tip_form)), "form");
+
+  self->sync_details = g_object_new (FK_TYPE_SYNC_DETAILS, "client", self->client, NULL);
+  adw_leaflet_page_set_name (adw_leaflet_append (self->leaflet, GTK_WIDGET (self->sync_details)), "sync");
+
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->leaflet), "main");
+}
+
 static gboolean
 fk_window_close_request (GtkWindow *window)
 {
@@ -575,16 +645,10 @@ static void
 fk_window_constructed (GObject *object)
 {
   FkWindow *self = (FkWindow *) object;
-  g_autofree char *server_url = NULL;
-  g_autofree char *server_pin = NULL;
 
   G_OBJECT_CLASS (fk_window_parent_class)->constructed (object);
 
-  fk_enroll_page_set_client (self->enroll_page, self->client);
   fk_login_page_set_client (self->login_page, self->client);
-  fk_main_page_set_client (self->main_page, self->client);
-  fk_tip_form_set_client (self->tip_form, self->client);
-  fk_sync_details_set_client (self->sync_details, self->client);
 
   self->state = fk_client_get_state (self->client);
   g_signal_connect_object (self->client, "notify::state", G_CALLBACK (on_client_state_changed), self,
@@ -594,11 +658,6 @@ fk_window_constructed (GObject *object)
   g_signal_connect_object (self->settings, "changed::idle-lock-minutes", G_CALLBACK (on_idle_setting_changed),
                            self, G_CONNECT_SWAPPED);
   restart_idle_timer (self);
-
-  server_url = g_settings_get_string (self->settings, "last-server-url");
-  server_pin = g_settings_get_string (self->settings, "last-server-pin");
-  fk_enroll_page_set_server (self->enroll_page, server_url);
-  fk_enroll_page_set_server_pin (self->enroll_page, server_pin);
 
   fk_window_show_page (self, fk_window_page_for_state (fk_client_get_state (self->client)));
 }
@@ -614,6 +673,12 @@ fk_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FK_TYPE_WINDOW);
+  /* Gone with the stack they were added to. */
+  self->enroll_page = NULL;
+  self->leaflet = NULL;
+  self->main_page = NULL;
+  self->tip_form = NULL;
+  self->sync_details = NULL;
 
   g_clear_object (&self->client);
   g_clear_object (&self->settings);
@@ -678,11 +743,7 @@ fk_window_class_init (FkWindowClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (FK_TYPE_ENROLL_PAGE);
   g_type_ensure (FK_TYPE_LOGIN_PAGE);
-  g_type_ensure (FK_TYPE_MAIN_PAGE);
-  g_type_ensure (FK_TYPE_TIP_FORM);
-  g_type_ensure (FK_TYPE_SYNC_DETAILS);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/faltkoll/Faltkoll/ui/fk-window.ui");
@@ -690,17 +751,8 @@ fk_window_class_init (FkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FkWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, FkWindow, loading_page);
   gtk_widget_class_bind_template_child (widget_class, FkWindow, loading_spinner);
-  gtk_widget_class_bind_template_child (widget_class, FkWindow, enroll_page);
   gtk_widget_class_bind_template_child (widget_class, FkWindow, login_page);
-  gtk_widget_class_bind_template_child (widget_class, FkWindow, leaflet);
-  gtk_widget_class_bind_template_child (widget_class, FkWindow, main_page);
-  gtk_widget_class_bind_template_child (widget_class, FkWindow, tip_form);
-  gtk_widget_class_bind_template_child (widget_class, FkWindow, sync_details);
-  gtk_widget_class_bind_template_callback (widget_class, on_enrolled);
   gtk_widget_class_bind_template_callback (widget_class, on_logged_in);
-  gtk_widget_class_bind_template_callback (widget_class, on_session_ended);
-  gtk_widget_class_bind_template_callback (widget_class, on_tip_saved);
-  gtk_widget_class_bind_template_callback (widget_class, on_leaflet_child_transition);
 
   gtk_widget_class_install_action (widget_class, "win.sync", NULL, window_sync_action);
   gtk_widget_class_install_action (widget_class, "win.lock", NULL, window_lock_action);
@@ -792,6 +844,7 @@ void
 fk_window_show_page (FkWindow *self,
                      FkPage    page)
 {
+  GtkStackTransitionType transition;
   gboolean working;
   GtkWidget *focus;
 
@@ -806,37 +859,47 @@ fk_window_show_page (FkWindow *self,
   if (focus != NULL && page != self->page)
     gtk_window_set_focus (GTK_WINDOW (self), NULL);
 
+  /* The first page appears at once: a fade from the loading page only
+   * delays it. */
+  transition = self->page == FK_PAGE_LOADING ? GTK_STACK_TRANSITION_TYPE_NONE
+                                              : GTK_STACK_TRANSITION_TYPE_CROSSFADE;
+  /* A spinner keeps the frame clock ticking even on a hidden page. */
+  gtk_spinner_set_spinning (GTK_SPINNER (self->loading_spinner),
+                            page == FK_PAGE_LOADING && gtk_widget_get_visible (self->loading_spinner));
   self->page = page;
 
   switch (page)
     {
     case FK_PAGE_LOADING:
-      gtk_stack_set_visible_child_name (self->stack, "loading");
+      gtk_stack_set_visible_child_full (self->stack, "loading", transition);
       break;
 
     case FK_PAGE_ENROLL:
-      gtk_stack_set_visible_child_name (self->stack, "enroll");
+      ensure_enroll_page (self);
+      gtk_stack_set_visible_child_full (self->stack, "enroll", transition);
       break;
 
     case FK_PAGE_LOGIN:
       fk_login_page_reset (self->login_page);
-      gtk_stack_set_visible_child_name (self->stack, "login");
+      gtk_stack_set_visible_child_full (self->stack, "login", transition);
       gtk_widget_grab_focus (GTK_WIDGET (self->login_page));
       break;
 
     case FK_PAGE_MAIN:
-      gtk_stack_set_visible_child_name (self->stack, "main");
+      ensure_work_pages (self);
+      gtk_stack_set_visible_child_full (self->stack, "main", transition);
       adw_leaflet_set_visible_child_name (self->leaflet, "list");
       break;
 
     case FK_PAGE_TIP_FORM:
-      g_return_if_fail (fk_tip_form_get_tip (self->tip_form) != NULL);
-      gtk_stack_set_visible_child_name (self->stack, "main");
+      g_return_if_fail (self->tip_form != NULL && fk_tip_form_get_tip (self->tip_form) != NULL);
+      gtk_stack_set_visible_child_full (self->stack, "main", transition);
       adw_leaflet_set_visible_child_name (self->leaflet, "form");
       break;
 
     case FK_PAGE_SYNC_DETAILS:
-      gtk_stack_set_visible_child_name (self->stack, "main");
+      ensure_work_pages (self);
+      gtk_stack_set_visible_child_full (self->stack, "main", transition);
       adw_leaflet_set_visible_child_name (self->leaflet, "sync");
       break;
 
@@ -891,6 +954,10 @@ fk_window_prefill_enrollment (FkWindow   *self,
 {
   g_return_if_fail (FK_IS_WINDOW (self));
 
+  if (server_url == NULL && server_pin == NULL && activation_code == NULL)
+    return;
+
+  ensure_enroll_page (self);
   if (server_url != NULL)
     fk_enroll_page_set_server (self->enroll_page, server_url);
   if (server_pin != NULL)

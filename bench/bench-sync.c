@@ -7,7 +7,7 @@
  * for the round-trip time and the byte count.  bench/README.md says what is
  * measured and how.
  *
- *   bench-sync [--counts 1000,10000] [--rtts 0,100] [--sample 200]
+ *   bench-sync [--counts 1000,10000] [--rtts 0,100] [--sample 200] [--in-flight]
  *   bench-sync prepare-store --data-dir DIR --count N
  *
  * The first runs every case and prints the table; the second leaves an
@@ -34,6 +34,7 @@
 #define PIN                "470219"
 #define OFFICER_BATCHED    "bench-officer-batched"
 #define OFFICER_PER_RECORD "bench-officer-per-record"
+#define OFFICER_IN_FLIGHT  "bench-officer-in-flight"
 /* Saves in flight while queueing: enough to keep the store's worker busy. */
 #define SAVE_WINDOW        32
 
@@ -230,70 +231,77 @@ device_sync (FkClient *client)
          read_status_kb ("VmHWM"), read_status_kb ("VmRSS"));
 }
 
+/* A batch of tips @first … @first + @count - 1, as new records. */
 static JsonNode *
-single_record_batch (FkHotelTip *tip)
+batch_of_tips (guint first,
+               guint count)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) payload = json_node_new (JSON_NODE_OBJECT);
 
-  json_node_take_object (payload, fk_hotel_tip_to_payload (tip));
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "records");
   json_builder_begin_array (builder);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "uuid");
-  json_builder_add_string_value (builder, fk_hotel_tip_get_uuid (tip));
-  json_builder_set_member_name (builder, "kind");
-  json_builder_add_string_value (builder, FK_KIND_HOTEL_TIP);
-  json_builder_set_member_name (builder, "revision");
-  json_builder_add_int_value (builder, 1);
-  json_builder_set_member_name (builder, "payload");
-  json_builder_add_value (builder, g_steal_pointer (&payload));
-  json_builder_end_object (builder);
+  for (guint i = first; i < first + count; i++)
+    {
+      g_autoptr(FkHotelTip) tip = make_tip (i);
+      g_autoptr(JsonNode) payload = json_node_new (JSON_NODE_OBJECT);
+
+      json_node_take_object (payload, fk_hotel_tip_to_payload (tip));
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "uuid");
+      json_builder_add_string_value (builder, fk_hotel_tip_get_uuid (tip));
+      json_builder_set_member_name (builder, "kind");
+      json_builder_add_string_value (builder, FK_KIND_HOTEL_TIP);
+      json_builder_set_member_name (builder, "revision");
+      json_builder_add_int_value (builder, 1);
+      json_builder_set_member_name (builder, "payload");
+      json_builder_add_value (builder, g_steal_pointer (&payload));
+      json_builder_end_object (builder);
+    }
   json_builder_end_array (builder);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
 }
 
+/* Every one of the @count records of a batch was accepted. */
 static gboolean
-reply_accepted (JsonNode *node)
+reply_accepted (JsonNode *node,
+                guint     count)
 {
   JsonArray *results;
-  JsonObject *first;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
       !json_object_has_member (json_node_get_object (node), "results"))
     return FALSE;
 
   results = json_object_get_array_member (json_node_get_object (node), "results");
-  if (results == NULL || json_array_get_length (results) != 1)
+  if (results == NULL || json_array_get_length (results) != count)
     return FALSE;
 
-  first = json_array_get_object_element (results, 0);
-  return first != NULL &&
-         g_strcmp0 (json_object_get_string_member_with_default (first, "status", ""), FK_RESULT_ACCEPTED) == 0;
+  for (guint i = 0; i < count; i++)
+    {
+      JsonObject *result = json_array_get_object_element (results, i);
+
+      if (result == NULL ||
+          g_strcmp0 (json_object_get_string_member_with_default (result, "status", ""), FK_RESULT_ACCEPTED) != 0)
+        return FALSE;
+    }
+
+  return TRUE;
 }
 
-/* The baseline: one request per record, as ODK Collect sends submissions,
- * over the same kind of pinned, kept-alive connection the sync engine uses. */
-static void
-device_send_each (const char *data_dir,
-                  const char *url,
-                  const char *server_pin,
-                  guint       count)
+/* The session FkClient keeps in the keyring at login: its token is the
+ * bearer.  Login does not wait for the keyring, so neither can this. */
+static FkSession *
+load_session (const char *data_dir)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(FkSession) session = NULL;
-  g_autoptr(FkApiClient) api = NULL;
-  g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   g_autofree char *scope = g_canonicalize_filename (data_dir, NULL);
+  FkSession *session;
   char *json = NULL;
-  gint64 started, wall, first = 0;
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
-  /* The session FkClient keeps in the keyring at login: its token is the
-   * bearer.  Login does not wait for the keyring, so neither can this. */
   while (json == NULL && error == NULL && g_get_monotonic_time () < deadline)
     {
       g_autoptr(GAsyncResult) result = NULL;
@@ -308,15 +316,28 @@ device_send_each (const char *data_dir,
   if (session == NULL)
     device_fail ("session", error);
 
+  return session;
+}
+
+/* The baseline: one request per record, as ODK Collect sends submissions,
+ * over the same kind of pinned, kept-alive connection the sync engine uses. */
+static void
+device_send_each (const char *data_dir,
+                  const char *url,
+                  const char *server_pin,
+                  guint       count)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FkSession) session = load_session (data_dir);
+  g_autoptr(FkApiClient) api = NULL;
+  g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  gint64 started, wall, first = 0;
+
   api = fk_api_client_new (url, server_pin);
   fk_api_client_set_bearer (api, fk_session_get_token (session));
 
   for (guint i = 0; i < count; i++)
-    {
-      g_autoptr(FkHotelTip) tip = make_tip (i);
-
-      g_ptr_array_add (bodies, single_record_batch (tip));
-    }
+    g_ptr_array_add (bodies, batch_of_tips (i, 1));
 
   reset_peak_rss ();
   started = g_get_monotonic_time ();
@@ -328,7 +349,7 @@ device_send_each (const char *data_dir,
       fk_api_client_call_async (api, "POST", FK_PATH_RECORDS_BATCH, g_ptr_array_index (bodies, i),
                                 NULL, on_ready, &result);
       node = fk_api_client_call_finish (api, wait_for (&result), NULL, &error);
-      if (!reply_accepted (node))
+      if (!reply_accepted (node, 1))
         device_fail ("per-record send", error);
       /* The first pays for the connection, which a sample must not
        * multiply when it is extrapolated. */
@@ -341,6 +362,101 @@ device_send_each (const char *data_dir,
          G_GUINT64_FORMAT " body_bytes %" G_GUINT64_FORMAT " hwm_kb %" G_GINT64_FORMAT " rss_kb %" G_GINT64_FORMAT,
          count, wall, first, fk_api_client_get_requests (api), fk_api_client_get_bytes (api),
          read_status_kb ("VmHWM"), read_status_kb ("VmRSS"));
+}
+
+/* The question behind --in-flight: would the engine gain by sending its next
+ * batch while it waits for the reply to the one before?  The same batches
+ * of FK_MAX_BATCH_RECORDS, sent with at most @width requests out at once.
+ * SoupServer speaks HTTP/1.1 only and libcurl no longer pipelines it, so
+ * each request out at once has a connection (an FkApiClient) of its own.
+ * The device's store is not touched: the same for every width. */
+typedef struct {
+  GPtrArray   *bodies;
+  guint        next;
+  guint        out;
+  GError      *error;
+} InFlight;
+
+typedef struct {
+  InFlight    *in_flight;
+  FkApiClient *api;
+  guint        records;     /* in the request out on this lane */
+} Lane;
+
+static void send_on_lane (Lane *lane);
+
+static void
+on_lane_replied (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Lane *lane = user_data;
+  InFlight *in_flight = lane->in_flight;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = fk_api_client_call_finish (lane->api, result, NULL, &error);
+
+  in_flight->out--;
+  if (!reply_accepted (node, lane->records) && in_flight->error == NULL)
+    in_flight->error = error ? g_steal_pointer (&error)
+                             : g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "a record was not accepted");
+  send_on_lane (lane);
+}
+
+static void
+send_on_lane (Lane *lane)
+{
+  InFlight *in_flight = lane->in_flight;
+  JsonNode *body;
+
+  if (in_flight->next >= in_flight->bodies->len || in_flight->error != NULL)
+    return;
+
+  body = g_ptr_array_index (in_flight->bodies, in_flight->next++);
+  lane->records = json_array_get_length (json_object_get_array_member (json_node_get_object (body), "records"));
+  in_flight->out++;
+  fk_api_client_call_async (lane->api, "POST", FK_PATH_RECORDS_BATCH, body, NULL, on_lane_replied, lane);
+}
+
+static void
+device_send_in_flight (const char *data_dir,
+                       const char *url,
+                       const char *server_pin,
+                       guint       count,
+                       guint       width)
+{
+  g_autoptr(FkSession) session = load_session (data_dir);
+  g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autofree Lane *lanes = g_new0 (Lane, width);
+  InFlight in_flight = { bodies, 0, 0, NULL };
+  guint64 connections = 0;
+  gint64 started, wall;
+
+  for (guint i = 0; i < width; i++)
+    {
+      lanes[i].in_flight = &in_flight;
+      lanes[i].api = fk_api_client_new (url, server_pin);
+      fk_api_client_set_bearer (lanes[i].api, fk_session_get_token (session));
+    }
+  for (guint i = 0; i < count; i += FK_MAX_BATCH_RECORDS)
+    g_ptr_array_add (bodies, batch_of_tips (i, MIN (FK_MAX_BATCH_RECORDS, count - i)));
+
+  started = g_get_monotonic_time ();
+  for (guint i = 0; i < width; i++)
+    send_on_lane (&lanes[i]);
+  while (in_flight.out > 0)
+    g_main_context_iteration (NULL, TRUE);
+  wall = g_get_monotonic_time () - started;
+
+  for (guint i = 0; i < width; i++)
+    {
+      connections += fk_api_client_get_connections (lanes[i].api);
+      g_clear_object (&lanes[i].api);
+    }
+  if (in_flight.error != NULL)
+    device_fail ("send in flight", in_flight.error);
+
+  reply ("sent-in-flight %u width %u wall_us %" G_GINT64_FORMAT " connections %" G_GUINT64_FORMAT,
+         count, width, wall, connections);
 }
 
 /* Lets whatever login started in the background (a sync, a pull) end, so
@@ -405,12 +521,15 @@ run_device (int    argc,
 
   while (fgets (line, sizeof line, stdin) != NULL)
     {
-      g_auto(GStrv) words = g_strsplit (g_strstrip (line), " ", 2);
-      guint64 count = 0;
+      g_auto(GStrv) words = g_strsplit (g_strstrip (line), " ", 3);
+      guint64 count = 0, width = 0;
 
       if (words[0] == NULL || g_str_equal (words[0], "quit"))
         break;
       if (words[1] != NULL && !g_ascii_string_to_unsigned (words[1], 10, 1, G_MAXUINT, &count, NULL))
+        device_fail ("command", NULL);
+      if (words[1] != NULL && words[2] != NULL &&
+          !g_ascii_string_to_unsigned (words[2], 10, 1, 16, &width, NULL))
         device_fail ("command", NULL);
 
       if (g_str_equal (words[0], "save") && count > 0)
@@ -419,6 +538,8 @@ run_device (int    argc,
         device_sync (client);
       else if (g_str_equal (words[0], "send-each") && count > 0)
         device_send_each (data_dir, url, server_pin, count);
+      else if (g_str_equal (words[0], "send-in-flight") && count > 0 && width > 0)
+        device_send_in_flight (data_dir, url, server_pin, count, width);
       else if (g_str_equal (words[0], "logout"))
         {
           g_autoptr(GAsyncResult) result = NULL;
@@ -472,6 +593,9 @@ typedef struct {
   guint64 each_bytes;
   double  each_rss_mib;
   guint   each_on_server;
+  /* --in-flight: the same batches, 1 or 2 requests out at once */
+  double  in_flight_wall_s[2];
+  guint   in_flight_connections[2];
 } Case;
 
 static char *build_root;
@@ -845,8 +969,30 @@ run_per_record (World *world,
 }
 
 static void
-run_case (Case  *result,
-          guint  sample_limit)
+run_in_flight (World *world,
+               Case  *result)
+{
+  g_autofree char *data_dir = g_build_filename (world->root, "device-in-flight", NULL);
+  Child device = { 0 };
+
+  spawn_device (world, &device, data_dir, OFFICER_IN_FLIGHT);
+  for (guint width = 1; width <= 2; width++)
+    {
+      g_autofree char *command = g_strdup_printf ("send-in-flight %u %u", result->count, width);
+      g_autofree char *sent = child_ask (&device, command);
+
+      result->in_flight_wall_s[width - 1] = field (sent, "wall_us") / 1e6;
+      result->in_flight_connections[width - 1] = field (sent, "connections");
+    }
+  child_finish (&device, 0);
+  if (server_records (world, OFFICER_IN_FLIGHT) != 2 * result->count)
+    fail ("not all records sent in flight reached the server");
+}
+
+static void
+run_case (Case     *result,
+          guint     sample_limit,
+          gboolean  in_flight)
 {
   World world = { 0 };
   Child device = { 0 };
@@ -862,6 +1008,9 @@ run_case (Case  *result,
   run_per_record (&world, result);
   if (result->each_on_server != result->sample)
     fail ("%u of %u per-record sends reached the server", result->each_on_server, result->sample);
+
+  if (in_flight)
+    run_in_flight (&world, result);
 
   world_stop (&world);
 }
@@ -914,6 +1063,25 @@ print_tables (Case  *cases,
       printf ("%-10s %6u %6s %6u %8.3f %9u %10s %8.1f %12.2f\n",
               "per-record", c->count, rtt, c->sample, c->each_wall_s, c->each_requests, bytes,
               c->each_rss_mib, c->each_wall_s * 1000 / c->sample);
+    }
+}
+
+static void
+print_in_flight (Case  *cases,
+                 guint  n_cases)
+{
+  printf ("\nBatches of %d with 1 or 2 requests out at once (raw FkApiClient, no store; one connection each)\n\n",
+          FK_MAX_BATCH_RECORDS);
+  printf ("%6s %6s %10s %6s %10s %6s %8s\n", "N", "RTT", "1: wall s", "conns", "2: wall s", "conns", "gain");
+  for (guint i = 0; i < n_cases; i++)
+    {
+      Case *c = &cases[i];
+      g_autofree char *rtt = g_strdup_printf ("%u ms", c->rtt_ms);
+
+      printf ("%6u %6s %10.3f %6u %10.3f %6u %7.0f%%\n", c->count, rtt,
+              c->in_flight_wall_s[0], c->in_flight_connections[0],
+              c->in_flight_wall_s[1], c->in_flight_connections[1],
+              100 * (1 - c->in_flight_wall_s[1] / c->in_flight_wall_s[0]));
     }
 }
 
@@ -988,17 +1156,21 @@ parse_list (const char *text,
   return values;
 }
 
-/* An enrolled, logged-out store holding @count sent tips. */
+/* An enrolled, logged-out store holding @count sent tips; with
+ * --keep-session still logged in, its session kept in the keyring, so the
+ * next FkClient opens it without the server. */
 static int
 run_prepare_store (int    argc,
                    char **argv)
 {
   g_autofree char *data_dir = NULL;
   g_autofree char *command = NULL;
+  gboolean keep_session = FALSE;
   int count = 10000;
   GOptionEntry entries[] = {
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Where to leave the store", "DIR" },
     { "count", 0, 0, G_OPTION_ARG_INT, &count, "Tips in it", "N" },
+    { "keep-session", 0, 0, G_OPTION_ARG_NONE, &keep_session, "Stay logged in", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- prepare a store for bench-startup");
@@ -1017,13 +1189,15 @@ run_prepare_store (int    argc,
   g_free (child_ask (&device, command));
   g_free (child_ask (&world.proxy, "up"));
   g_free (child_ask (&device, "sync"));
-  g_free (child_ask (&device, "logout"));
+  if (!keep_session)
+    g_free (child_ask (&device, "logout"));
   child_finish (&device, 0);
   if (server_records (&world, OFFICER_BATCHED) != (guint) count)
     fail ("the prepared tips did not all reach the server");
   world_stop (&world);
 
-  printf ("prepared %s: enrolled, logged out, %d sent tips\n", data_dir, count);
+  printf ("prepared %s: enrolled, %s, %d sent tips\n", data_dir, keep_session ? "session kept" : "logged out",
+          count);
   return 0;
 }
 
@@ -1039,11 +1213,14 @@ main (int   argc,
   g_autofree guint *rtts = NULL;
   g_autofree Case *cases = NULL;
   int sample = 200;
+  gboolean in_flight = FALSE;
   GOptionEntry entries[] = {
     { "counts", 0, 0, G_OPTION_ARG_STRING, &counts_text, "Numbers of tips, comma-separated", "N,…" },
     { "rtts", 0, 0, G_OPTION_ARG_STRING, &rtts_text, "Added round-trip times in ms", "MS,…" },
     { "sample", 0, 0, G_OPTION_ARG_INT, &sample,
       "With added latency, send at most this many per-record and extrapolate", "N" },
+    { "in-flight", 0, 0, G_OPTION_ARG_NONE, &in_flight,
+      "Also time raw batches with 1 and 2 requests out at once", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("[prepare-store] - sync benchmark");
@@ -1084,11 +1261,13 @@ main (int   argc,
         one->rtt_ms = rtts[r];
         printf ("  running %u tips at %u ms RTT…\n", one->count, one->rtt_ms);
         fflush (stdout);
-        run_case (one, sample);
+        run_case (one, sample, in_flight);
       }
 
   print_load ("after");
   print_tables (cases, n_cases);
+  if (in_flight)
+    print_in_flight (cases, n_cases);
   print_requests (cases, n_cases);
   print_goals (cases, n_cases);
 

@@ -296,15 +296,17 @@ test_working_screens (void)
   g_autoptr(FkHotelTip) waiting = NULL;
   FkWindow *window = open_window (client);
   GtkWidget *root = GTK_WIDGET (window);
-  GtkWidget *main_page = find (root, FK_TYPE_MAIN_PAGE);
-  GtkWidget *view_stack = find (main_page, ADW_TYPE_VIEW_STACK);
-  GtkWidget *form = find (root, FK_TYPE_TIP_FORM);
+  GtkWidget *main_page, *view_stack, *form;
   FkPreferences *preferences;
 
   shoot (root, find (root, FK_TYPE_LOGIN_PAGE), "login");
 
   fk_ui_test_client_login (session);
+  /* The window builds its working pages when first shown. */
   fk_window_show_page (window, FK_PAGE_MAIN);
+  main_page = find (root, FK_TYPE_MAIN_PAGE);
+  view_stack = find (main_page, ADW_TYPE_VIEW_STACK);
+  form = find (root, FK_TYPE_TIP_FORM);
 
   draft = fk_ui_test_client_save_tip (session, "Hotell Utkastet", FALSE);
   sent = fk_ui_test_client_save_tip (session, "Hotell Skickat", TRUE);
