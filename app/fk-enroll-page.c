@@ -5,6 +5,7 @@
  * After activation, if the policy lets a finger in and fprintd has a reader,
  * a second step offers fingerprint login (under pin-and-fingerprint: asks
  * for the finger), enrolling one in fprintd first when the officer has none.
+ * Under pin-and-fingerprint without a reader it says so before it is done.
  */
 #define G_LOG_DOMAIN "fk-enroll-page"
 
@@ -312,6 +313,17 @@ on_fingerprint_cancel_clicked (FkEnrollPage *self)
 }
 
 static void
+show_fingerprint_page (FkEnrollPage *self,
+                       GtkWidget    *focus)
+{
+  /* Focus leaves the form while it is on screen (GTK 4.8 warns otherwise). */
+  if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+    gtk_root_set_focus (gtk_widget_get_root (GTK_WIDGET (self)), NULL);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "fingerprint");
+  gtk_widget_grab_focus (focus);
+}
+
+static void
 on_probe_ready (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -329,11 +341,26 @@ on_probe_ready (GObject      *object,
     }
 
   required = fk_client_get_fingerprint_required (self->client);
-  /* Without a reader the PIN is all there is; under pin-and-fingerprint
-   * the login page says what is missing. */
-  if (!has_device || (required && self->has_finger))
+  /* Without a reader the PIN is all there is. */
+  if ((!has_device && !required) || (required && self->has_finger))
     {
       finish_enrollment (self);
+      return;
+    }
+
+  /* Said now, before the officer walks away from a phone that cannot log in. */
+  if (!has_device)
+    {
+      adw_status_page_set_title (ADW_STATUS_PAGE (self->fingerprint_page), _("No Fingerprint Reader"));
+      adw_status_page_set_description (ADW_STATUS_PAGE (self->fingerprint_page),
+                                       _("Your organisation requires a fingerprint, but this phone has no fingerprint reader. Contact support."));
+      gtk_button_set_label (GTK_BUTTON (self->fingerprint_skip_button), _("Continue"));
+      gtk_widget_set_visible (self->fingerprint_use_button, FALSE);
+      gtk_widget_set_visible (self->fingerprint_skip_button, TRUE);
+      gtk_widget_set_visible (self->fingerprint_progress, FALSE);
+      gtk_widget_set_visible (self->fingerprint_cancel_button, FALSE);
+      show_fingerprint_status (self, NULL, FALSE);
+      show_fingerprint_page (self, self->fingerprint_skip_button);
       return;
     }
 
@@ -356,11 +383,7 @@ on_probe_ready (GObject      *object,
 
   set_enrolling_finger (self, FALSE);
   show_fingerprint_status (self, NULL, FALSE);
-  /* Focus leaves the form while it is on screen (GTK 4.8 warns otherwise). */
-  if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
-    gtk_root_set_focus (gtk_widget_get_root (GTK_WIDGET (self)), NULL);
-  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "fingerprint");
-  gtk_widget_grab_focus (self->fingerprint_use_button);
+  show_fingerprint_page (self, self->fingerprint_use_button);
 }
 
 /* The PIN is set: offer the finger if policy and reader let it in. */

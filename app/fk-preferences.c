@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "fk-preferences.h"
+#include "fk-protocol.h"
 
 struct _FkPreferences
 {
@@ -97,7 +98,9 @@ setup_fingerprint_row (FkPreferences *self)
 {
   AdwActionRow *row = ADW_ACTION_ROW (self->fingerprint_row);
 
-  if (self->client != NULL && fk_client_get_fingerprint_required (self->client))
+  /* Also before a login could bind the key (no reader, say). */
+  if (self->client != NULL &&
+      g_strcmp0 (fk_client_get_policy (self->client), FK_POLICY_PIN_AND_FINGERPRINT) == 0)
     {
       gtk_switch_set_active (GTK_SWITCH (self->fingerprint_switch), TRUE);
       adw_action_row_set_subtitle (row, _("Your organisation requires both your PIN and your fingerprint."));

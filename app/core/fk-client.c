@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <time.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -46,7 +47,10 @@ struct _FkClient
 
   guint          retention_days;
   FkFingerprint *fingerprint;
-  guint          failed_scans;   /* since the last PIN login */
+  guint          failed_scans;   /* since the last PIN login, or wait */
+  /* pin-and-fingerprint: each run of MAX_FAILED_SCANS waits longer. */
+  guint          scan_lockouts;
+  gint64         scans_blocked_until;  /* CLOCK_BOOTTIME, seconds */
 
   /* In memory only: a persistent verifier would be an offline PIN oracle. */
   GBytes        *unlock_salt;
@@ -91,7 +95,22 @@ typedef struct {
   GBytes    *fingerprint_secret;   /* pin-and-fingerprint: K, after verify-match */
   FkHotelTip *tip;
   gboolean   send;
+  /* A server login, while the reply's policy is applied: */
+  FkSession *session;
+  FkToken   *new_token;            /* what the keyring will hold */
+  GPtrArray *writes;               /* SecretWrite, in this order */
+  guint      next_write;
+  char      *refusal;              /* the policy refuses this login */
+  FkErrorCode refusal_code;
 } OpData;
+
+/* One step of a change to the keyring: save @secret, or clear the item;
+ * @token: the token that @secret is, for the client to use once saved. */
+typedef struct {
+  FkSecretKind  kind;
+  char         *secret;
+  FkToken      *token;
+} SecretWrite;
 
 static void
 wipe_string (char *text)
@@ -99,6 +118,14 @@ wipe_string (char *text)
   if (text != NULL)
     fk_crypto_wipe (text, strlen (text));
   g_free (text);
+}
+
+static void
+secret_write_free (SecretWrite *write)
+{
+  wipe_string (write->secret);
+  g_clear_object (&write->token);
+  g_free (write);
 }
 
 static void
@@ -119,6 +146,10 @@ op_data_free (OpData *data)
   g_clear_pointer (&data->new_fingerprint_key, fk_secure_bytes_unref);
   g_clear_pointer (&data->fingerprint_secret, fk_secure_bytes_unref);
   g_clear_object (&data->tip);
+  g_clear_object (&data->session);
+  g_clear_object (&data->new_token);
+  g_clear_pointer (&data->writes, g_ptr_array_unref);
+  g_free (data->refusal);
   g_free (data);
 }
 
@@ -1104,6 +1135,13 @@ fk_client_enroll_finish (FkClient      *self,
 
 /* Log in ----------------------------------------------------------------- */
 
+#define FINGERPRINT_TIMEOUT_SECONDS 30
+#define MAX_FAILED_SCANS            5
+/* pin-and-fingerprint: after each run of MAX_FAILED_SCANS the finger step
+ * waits, first this long, then twice as long each time, up to the cap. */
+#define SCAN_LOCKOUT_SECONDS        (5 * 60)
+#define MAX_SCAN_LOCKOUT_SECONDS    (8 * 60 * 60)
+
 static void
 on_login_tips_loaded (GObject      *object,
                       GAsyncResult *result,
@@ -1142,6 +1180,404 @@ keep_fingerprint_copy (FkClient *self,
   fk_crypto_wipe (key_text, strlen (key_text));
 }
 
+static gint64
+boottime_seconds (void)
+{
+  struct timespec now;
+
+  clock_gettime (CLOCK_BOOTTIME, &now);
+  return now.tv_sec;
+}
+
+static void
+reset_failed_scans (FkClient *self)
+{
+  self->failed_scans = 0;
+  self->scan_lockouts = 0;
+  self->scans_blocked_until = 0;
+}
+
+/* pin-and-fingerprint: returns TRUE, and fails @task, while the finger
+ * step waits after too many fingers that did not match. */
+static gboolean
+scans_blocked (FkClient *self,
+               GTask    *task)
+{
+  gint64 left = self->scans_blocked_until - boottime_seconds ();
+  int minutes;
+
+  if (self->scans_blocked_until == 0 || left <= 0)
+    return FALSE;
+
+  minutes = (int) ((left + 59) / 60);
+  g_task_return_new_error (task, FK_ERROR, FK_ERROR_RATE_LIMITED,
+                           g_dngettext (GETTEXT_PACKAGE,
+                                        "Too many fingerprints did not match. Try again in %d minute.",
+                                        "Too many fingerprints did not match. Try again in %d minutes.",
+                                        minutes),
+                           minutes);
+  return TRUE;
+}
+
+/* Counts a finger that did not match under pin-and-fingerprint; the PIN
+ * cannot stand in for it, so the step waits instead of giving way. */
+static void
+count_bound_scan (FkClient *self)
+{
+  gint64 seconds;
+
+  if (++self->failed_scans < MAX_FAILED_SCANS)
+    return;
+
+  seconds = (gint64) SCAN_LOCKOUT_SECONDS << MIN (self->scan_lockouts, 10u);
+  self->scan_lockouts++;
+  self->failed_scans = 0;
+  self->scans_blocked_until = boottime_seconds () + MIN (seconds, MAX_SCAN_LOCKOUT_SECONDS);
+}
+
+static const char *
+no_reader_message (void)
+{
+  return _("Your organisation requires a fingerprint, but this phone has no fingerprint reader. Contact support.");
+}
+
+static const char *
+no_finger_message (void)
+{
+  return _("Your organisation requires a fingerprint, but none of yours is enrolled on this phone. Add one in the phone’s settings and try again.");
+}
+
+static void
+finish_login (FkClient *self,
+              GTask    *task)
+{
+  OpData *data = g_task_get_task_data (task);
+  g_autoptr(GTask) load_task = NULL;
+
+  set_attempts_left (self, FK_MAX_FAILED_PINS);
+  if (data->fingerprint_key == NULL)
+    reset_failed_scans (self);
+  if (data->new_fingerprint_key != NULL)
+    keep_fingerprint_copy (self, data->new_fingerprint_key);
+  start_session (self, data->session);
+  self->unlock_salt = g_bytes_ref (data->challenge);
+  self->unlock_verifier = g_steal_pointer (&data->verifier);
+
+  load_task = g_task_new (self, g_task_get_cancellable (task), on_login_tips_loaded, g_object_ref (task));
+  load_records (self, load_task);
+}
+
+static void
+on_session_discarded (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = fk_api_client_call_finish (FK_API_CLIENT (object), result, NULL, &error);
+  if (error != NULL)
+    g_debug ("Server-side logout failed: %s", error->message);
+}
+
+/* The server gave a session the client will not use: it ends there too
+ * (best effort; else it runs out by itself). */
+static void
+discard_server_session (FkClient *self,
+                        OpData   *data)
+{
+  g_autoptr(FkApiClient) api = fk_api_client_new (fk_token_get_server_url (data->token),
+                                                  fk_token_get_server_pin (data->token));
+
+  fk_api_client_set_bearer (api, fk_session_get_token (data->session));
+  fk_api_client_call_async (api, "POST", FK_PATH_LOGOUT, NULL, NULL, on_session_discarded, NULL);
+}
+
+static SecretWrite *
+add_write (OpData       *data,
+           FkSecretKind  kind,
+           char         *secret)
+{
+  SecretWrite *write = g_new0 (SecretWrite, 1);
+
+  write->kind = kind;
+  write->secret = secret;
+  g_ptr_array_add (data->writes, write);
+  return write;
+}
+
+static void run_writes (FkClient *self,
+                        GTask    *task);
+
+static void
+on_policy_write_done (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  OpData *data = g_task_get_task_data (task);
+  SecretWrite *write = g_ptr_array_index (data->writes, data->next_write - 1);
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  ok = write->secret != NULL ? fk_secret_store_save_finish (result, &error)
+                             : fk_secret_store_clear_finish (result, &error);
+  if (!ok)
+    {
+      /* What was written so far is a state that loses nothing (see
+       * apply_policy()); the rest waits for the next login. */
+      discard_server_session (self, data);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The client always uses the token the keyring holds. */
+  if (write->token != NULL && self->token == data->token)
+    {
+      g_set_object (&self->token, write->token);
+      g_set_object (&data->token, write->token);
+    }
+
+  run_writes (self, task);
+}
+
+/* One write after the other, each only once the one before is in the
+ * keyring. */
+static void
+run_writes (FkClient *self,
+            GTask    *task)
+{
+  OpData *data = g_task_get_task_data (task);
+
+  if (data->next_write < data->writes->len)
+    {
+      SecretWrite *write = g_ptr_array_index (data->writes, data->next_write++);
+
+      if (write->secret != NULL)
+        fk_secret_store_save_async (self->data_dir, write->kind, write->secret, g_task_get_cancellable (task),
+                                    on_policy_write_done, g_object_ref (task));
+      else
+        fk_secret_store_clear_async (self->data_dir, write->kind, g_task_get_cancellable (task),
+                                     on_policy_write_done, g_object_ref (task));
+      return;
+    }
+
+  /* Wiped or enrolled anew while the writes ran: this login is void. */
+  if (self->token != data->token)
+    {
+      discard_server_session (self, data);
+      return_fk_error (task, FK_ERROR_SESSION_EXPIRED);
+      return;
+    }
+
+  if (data->refusal != NULL)
+    {
+      discard_server_session (self, data);
+      g_task_return_new_error (task, FK_ERROR, data->refusal_code, "%s", data->refusal);
+      return;
+    }
+
+  finish_login (self, task);
+}
+
+/* A snapshot: a bind may still change data->new_token after it. */
+static void
+add_token_write (OpData *data)
+{
+  g_autoptr(FkToken) token = fk_token_copy (data->new_token);
+
+  add_write (data, FK_SECRET_TOKEN, fk_token_to_json (token))->token = g_steal_pointer (&token);
+}
+
+static void
+on_policy_rewrapped (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  OpData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      discard_server_session (self, data);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Bound: K, then the token that needs it.  Unbound: the token that no
+   * longer needs K, then K goes. */
+  if (fk_token_get_fingerprint_bound (data->new_token))
+    {
+      add_write (data, FK_SECRET_FINGERPRINT, fk_protocol_encode_base64 (data->fingerprint_secret));
+      add_token_write (data);
+    }
+  else
+    {
+      add_token_write (data);
+      add_write (data, FK_SECRET_FINGERPRINT, NULL);
+    }
+  run_writes (self, task);
+}
+
+/* The PIN was right (the server took its signature), so it may wrap again. */
+static void
+rewrap_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  OpData *data = task_data;
+  GError *error = NULL;
+  gboolean ok;
+
+  if (fk_token_get_fingerprint_bound (data->new_token))
+    ok = fk_token_unbind_fingerprint (data->new_token, data->pin, data->fingerprint_secret, &error);
+  else
+    ok = (data->fingerprint_secret = fk_token_bind_fingerprint (data->new_token, data->pin, &error)) != NULL;
+
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_bind_probe_ready (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  OpData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  gboolean has_device = FALSE;
+  gboolean has_finger = FALSE;
+
+  if (!fk_fingerprint_probe_finish (FK_FINGERPRINT (object), result, &has_device, &has_finger, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          discard_server_session (self, data);
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      g_debug ("Fingerprint reader not usable: %s", error->message);
+    }
+
+  /* Bound without a finger to release K, the key would wait for one that
+   * cannot come: the policy stays unmet, and the login is refused. */
+  if (!has_device || !has_finger)
+    {
+      data->refusal = g_strdup (has_device ? no_finger_message () : no_reader_message ());
+      data->refusal_code = FK_ERROR_FAILED;
+      if (fk_token_has_fingerprint_copy (data->token))
+        add_write (data, FK_SECRET_FINGERPRINT, NULL);
+      run_writes (self, task);
+      return;
+    }
+
+  run_in_thread (task, rewrap_in_thread, on_policy_rewrapped);
+}
+
+static gboolean
+is_policy (const char *policy)
+{
+  return g_strcmp0 (policy, FK_POLICY_PIN) == 0 ||
+         g_strcmp0 (policy, FK_POLICY_PIN_OR_FINGERPRINT) == 0 ||
+         g_strcmp0 (policy, FK_POLICY_PIN_AND_FINGERPRINT) == 0;
+}
+
+/* The server decides what may unlock: each login's reply brings the
+ * policy, and the token follows it before the session starts.
+ *
+ * The token and the fingerprint item (the copy's key, or K) are two
+ * keyring items, written one after the other, never together; so every
+ * change writes the new state before it removes the old, and a crash
+ * between two writes leaves something that still unwraps the key with the
+ * PIN (and, if bound, K):
+ *   drop the copy:   token without the copy, then clear the item;
+ *   bind:            token without the copy (if it had one), then K, then
+ *                    the bound token (till then K is unused, and the token
+ *                    still opens with the PIN alone);
+ *   unbind:          the token wrapped under the PIN alone, then clear K.
+ * A leftover item unwraps nothing; the next copy or K replaces it. */
+static void
+apply_policy (FkClient   *self,
+              GTask      *task,
+              const char *policy)
+{
+  OpData *data = g_task_get_task_data (task);
+  gboolean by_finger = data->fingerprint_key != NULL;
+  gboolean bound = fk_token_get_fingerprint_bound (data->token);
+  gboolean had_copy = fk_token_has_fingerprint_copy (data->token);
+  gboolean changed;
+
+  /* An older server sends none: the enrolled policy holds. */
+  if (!is_policy (policy))
+    policy = fk_token_get_policy (data->token);
+  changed = !g_str_equal (policy, fk_token_get_policy (data->token));
+
+  /* A copy made at this login is only for pin-or-fingerprint. */
+  if (data->new_fingerprint_key != NULL && !g_str_equal (policy, FK_POLICY_PIN_OR_FINGERPRINT))
+    {
+      fk_token_clear_fingerprint_copy (data->token);
+      g_clear_pointer (&data->new_fingerprint_key, fk_secure_bytes_unref);
+      had_copy = FALSE;
+    }
+
+  data->writes = g_ptr_array_new_with_free_func ((GDestroyNotify) secret_write_free);
+  data->new_token = fk_token_copy (data->token);
+  fk_token_set_policy (data->new_token, policy);
+
+  if (g_str_equal (policy, FK_POLICY_PIN_AND_FINGERPRINT) && !bound)
+    {
+      fk_token_set_fingerprint_wanted (data->new_token, FALSE);
+      if (had_copy || changed)
+        add_token_write (data);
+
+      if (by_finger)
+        {
+          if (had_copy)
+            add_write (data, FK_SECRET_FINGERPRINT, NULL);
+          data->refusal = g_strdup (_("Your organisation now requires both your PIN and your fingerprint. Log in with your PIN."));
+          data->refusal_code = FK_ERROR_PIN_REQUIRED;
+          run_writes (self, task);
+          return;
+        }
+
+      fk_fingerprint_probe_async (fk_client_get_fingerprint (self), g_task_get_cancellable (task),
+                                  on_bind_probe_ready, g_object_ref (task));
+      return;
+    }
+
+  if (!g_str_equal (policy, FK_POLICY_PIN_AND_FINGERPRINT) && bound)
+    {
+      g_assert (data->fingerprint_secret != NULL);
+      run_in_thread (task, rewrap_in_thread, on_policy_rewrapped);
+      return;
+    }
+
+  if (g_str_equal (policy, FK_POLICY_PIN) &&
+      (had_copy || fk_token_get_fingerprint_wanted (data->token)))
+    {
+      fk_token_set_fingerprint_wanted (data->new_token, FALSE);
+      add_token_write (data);
+      add_write (data, FK_SECRET_FINGERPRINT, NULL);
+      if (by_finger)
+        {
+          data->refusal = g_strdup (_("Your organisation now allows only the PIN. Log in with your PIN."));
+          data->refusal_code = FK_ERROR_PIN_REQUIRED;
+        }
+    }
+  else if (changed)
+    add_token_write (data);
+
+  run_writes (self, task);
+}
+
 static void
 on_logged_in (GObject      *object,
               GAsyncResult *result,
@@ -1154,8 +1590,6 @@ on_logged_in (GObject      *object,
   g_autoptr(JsonObject) problem = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) data_key = NULL;
-  g_autoptr(FkSession) session = NULL;
-  g_autoptr(GTask) load_task = NULL;
   JsonObject *object_reply;
   const char *session_token;
   gint64 expires_in;
@@ -1197,18 +1631,8 @@ on_logged_in (GObject      *object,
       return;
     }
 
-  session = fk_session_new (session_token, data_key, expires_in);
-  set_attempts_left (self, FK_MAX_FAILED_PINS);
-  if (data->fingerprint_key == NULL)
-    self->failed_scans = 0;
-  if (data->new_fingerprint_key != NULL)
-    keep_fingerprint_copy (self, data->new_fingerprint_key);
-  start_session (self, session);
-  self->unlock_salt = g_bytes_ref (data->challenge);
-  self->unlock_verifier = g_steal_pointer (&data->verifier);
-
-  load_task = g_task_new (self, g_task_get_cancellable (task), on_login_tips_loaded, g_object_ref (task));
-  load_records (self, load_task);
+  data->session = fk_session_new (session_token, data_key, expires_in);
+  apply_policy (self, task, json_object_get_string_member_with_default (object_reply, "policy", NULL));
 }
 
 /* What an idle unlock compares with: a hash of the unwrapped key, salted
@@ -1389,6 +1813,8 @@ on_unwrapped (GObject      *object,
                                                on_login_tips_loaded, g_object_ref (task));
 
       self->unlock_failures = 0;
+      if (data->fingerprint_key == NULL)
+        reset_failed_scans (self);
       set_attempts_left (self, FK_MAX_FAILED_PINS);
       show_session (self);
       load_records (self, load_task);
@@ -1444,9 +1870,6 @@ continue_login (FkClient *self,
 
 /* Fingerprint ------------------------------------------------------------ */
 
-#define FINGERPRINT_TIMEOUT_SECONDS 30
-#define MAX_FAILED_SCANS            5
-
 gboolean
 fk_client_get_fingerprint_ready (FkClient *self)
 {
@@ -1456,6 +1879,14 @@ fk_client_get_fingerprint_ready (FkClient *self)
          g_strcmp0 (fk_token_get_policy (self->token), FK_POLICY_PIN_OR_FINGERPRINT) == 0 &&
          self->failed_scans < MAX_FAILED_SCANS &&
          (self->state == FK_CLIENT_STATE_LOCKED || self->state == FK_CLIENT_STATE_IDLE_LOCKED);
+}
+
+const char *
+fk_client_get_policy (FkClient *self)
+{
+  g_return_val_if_fail (FK_IS_CLIENT (self), NULL);
+
+  return self->token != NULL ? fk_token_get_policy (self->token) : NULL;
 }
 
 gboolean
@@ -1644,12 +2075,59 @@ on_login_finger_verified (GObject      *object,
 
   if (!fk_fingerprint_verify_finish (FK_FINGERPRINT (object), result, &error))
     {
+      if (g_error_matches (error, FK_ERROR, FK_ERROR_FINGERPRINT_NO_MATCH))
+        {
+          count_bound_scan (self);
+          if (scans_blocked (self, task))
+            return;
+        }
+      /* The reader's own sentences end in "or use your PIN", which alone
+       * cannot log in here. */
+      else if (error->domain == FK_ERROR)
+        {
+          g_task_return_new_error (task, FK_ERROR, error->code, "%s",
+                                   _("Your fingerprint could not be read. Try again, or contact support if this goes on."));
+          return;
+        }
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
   fk_secret_store_load_async (self->data_dir, FK_SECRET_FINGERPRINT, g_task_get_cancellable (task),
                               on_fingerprint_secret_loaded, g_object_ref (task));
+}
+
+/* pin-and-fingerprint: says what is missing rather than what the reader
+ * says, which would be to use the PIN. */
+static void
+on_login_probe_ready (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean has_device = FALSE;
+  gboolean has_finger = FALSE;
+
+  if (!fk_fingerprint_probe_finish (FK_FINGERPRINT (object), result, &has_device, &has_finger, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      g_debug ("Fingerprint reader not usable: %s", error->message);
+    }
+
+  if (!has_device || !has_finger)
+    {
+      g_task_return_new_error (task, FK_ERROR, FK_ERROR_FAILED, "%s",
+                               has_device ? no_finger_message () : no_reader_message ());
+      return;
+    }
+
+  fk_fingerprint_verify_async (FK_FINGERPRINT (object), FINGERPRINT_TIMEOUT_SECONDS, g_task_get_cancellable (task),
+                               on_login_finger_verified, g_object_ref (task));
 }
 
 void
@@ -1719,8 +2197,9 @@ fk_client_login_async (FkClient            *self,
    * use of the PIN, waits for fprintd's verify-match. */
   if (fk_token_get_fingerprint_bound (self->token))
     {
-      fk_fingerprint_verify_async (fk_client_get_fingerprint (self), FINGERPRINT_TIMEOUT_SECONDS, cancellable,
-                                   on_login_finger_verified, g_object_ref (task));
+      if (!scans_blocked (self, task))
+        fk_fingerprint_probe_async (fk_client_get_fingerprint (self), cancellable,
+                                    on_login_probe_ready, g_object_ref (task));
       return;
     }
 

@@ -84,7 +84,15 @@ gboolean        fk_client_enroll_finish          (FkClient             *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
 
-/* Logs in at the server; while idle-locked, unlocks locally instead. */
+/* Logs in at the server; while idle-locked, unlocks locally instead.
+ * A server login also applies the policy in the server's reply before the
+ * session starts: pin drops the fingerprint copy, pin-and-fingerprint
+ * binds the key to the finger (refusing the login, with a sentence that
+ * says why, on a phone without a reader or an enrolled finger), and a
+ * looser one unbinds it.  Under pin-and-fingerprint, after 5 fingers that
+ * did not match the finger step waits (FK_ERROR_RATE_LIMITED, saying how
+ * long): 5 minutes, twice as long after each further 5, up to 8 hours,
+ * until a login succeeds. */
 void            fk_client_login_async            (FkClient             *self,
                                                   const char           *pin,
                                                   GCancellable         *cancellable,
@@ -94,7 +102,9 @@ gboolean        fk_client_login_finish           (FkClient             *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
 
-/* The enrolled policy lets the officer choose fingerprint login. */
+/* FK_POLICY_*, as the server last sent it; NULL when not enrolled. */
+const char     *fk_client_get_policy             (FkClient             *self);
+/* The policy lets the officer choose fingerprint login. */
 gboolean        fk_client_get_fingerprint_allowed  (FkClient           *self);
 /* Policy pin-and-fingerprint: fk_client_login_async() first waits for a
  * matching finger (the reader's ::scanning and ::retry say so), then uses

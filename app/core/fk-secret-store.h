@@ -11,7 +11,8 @@ G_BEGIN_DECLS
 typedef enum {
   FK_SECRET_TOKEN,        /* PIN-wrapped key and enrollment; default collection */
   FK_SECRET_SESSION,      /* session token and data key; session collection */
-  FK_SECRET_FINGERPRINT,  /* the key of the fingerprint copy; default collection */
+  FK_SECRET_FINGERPRINT,  /* the key of the fingerprint copy, or K under
+                           * pin-and-fingerprint; default collection */
 } FkSecretKind;
 
 /* Secrets are scoped to a data directory: its store is what they unlock,

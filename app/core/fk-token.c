@@ -83,6 +83,38 @@ fk_token_init (FkToken *self)
 {
 }
 
+FkToken *
+fk_token_copy (FkToken *self)
+{
+  FkToken *copy;
+
+  g_return_val_if_fail (FK_IS_TOKEN (self), NULL);
+
+  copy = g_object_new (FK_TYPE_TOKEN, NULL);
+  copy->server_url = g_strdup (self->server_url);
+  copy->server_pin = g_strdup (self->server_pin);
+  copy->device_id = g_strdup (self->device_id);
+  copy->officer_id = g_strdup (self->officer_id);
+  copy->policy = g_strdup (self->policy);
+  copy->disabled = self->disabled;
+  copy->kdf_log2_n = self->kdf_log2_n;
+  copy->kdf_r = self->kdf_r;
+  copy->kdf_p = self->kdf_p;
+  copy->salt = g_bytes_ref (self->salt);
+  copy->iv = g_bytes_ref (self->iv);
+  copy->wrapped_key = g_bytes_new (g_bytes_get_data (self->wrapped_key, NULL), g_bytes_get_size (self->wrapped_key));
+  copy->fingerprint_bound = self->fingerprint_bound;
+  copy->fingerprint_wanted = self->fingerprint_wanted;
+  if (fk_token_has_fingerprint_copy (self))
+    {
+      copy->fingerprint_iv = g_bytes_ref (self->fingerprint_iv);
+      copy->fingerprint_wrapped = g_bytes_new (g_bytes_get_data (self->fingerprint_wrapped, NULL),
+                                               g_bytes_get_size (self->fingerprint_wrapped));
+    }
+
+  return copy;
+}
+
 static gboolean
 token_invalid (GError **error)
 {
@@ -257,10 +289,10 @@ bind_secret (guint8  key[FK_AES_KEY_BYTES],
 }
 
 /* wrapped = AES-256-CTR(scrypt(PIN), iv) XOR scalar: no tag, no check value.
- * @secret: K for a bound token, else NULL. */
+ * @base: scrypt(PIN); @secret: K for a bound wrap, else NULL. */
 static gboolean
-apply_pin (FkToken      *self,
-           const char   *pin,
+apply_key (FkToken      *self,
+           const guint8  base[FK_AES_KEY_BYTES],
            GBytes       *secret,
            const guint8 *in,
            guint8       *out,
@@ -269,18 +301,7 @@ apply_pin (FkToken      *self,
   guint8 key[FK_AES_KEY_BYTES];
   gboolean ok;
 
-  if (self->fingerprint_bound != (secret != NULL) ||
-      (secret != NULL && g_bytes_get_size (secret) != FINGERPRINT_SECRET_BYTES))
-    {
-      g_set_error_literal (error, FK_ERROR, FK_ERROR_FAILED,
-                           fk_error_code_to_message (FK_ERROR_FAILED));
-      return FALSE;
-    }
-
-  if (!fk_crypto_scrypt (pin, self->salt, self->kdf_log2_n, self->kdf_r, self->kdf_p,
-                         key, sizeof key, error))
-    return FALSE;
-
+  memcpy (key, base, sizeof key);
   if (secret != NULL)
     bind_secret (key, secret);
 
@@ -290,6 +311,76 @@ apply_pin (FkToken      *self,
   if (!ok)
     g_set_error_literal (error, FK_ERROR, FK_ERROR_FAILED,
                          fk_error_code_to_message (FK_ERROR_FAILED));
+  return ok;
+}
+
+static gboolean
+check_secret (FkToken  *self,
+              GBytes   *secret,
+              GError  **error)
+{
+  if (self->fingerprint_bound != (secret != NULL) ||
+      (secret != NULL && g_bytes_get_size (secret) != FINGERPRINT_SECRET_BYTES))
+    {
+      g_set_error_literal (error, FK_ERROR, FK_ERROR_FAILED,
+                           fk_error_code_to_message (FK_ERROR_FAILED));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+apply_pin (FkToken      *self,
+           const char   *pin,
+           GBytes       *secret,
+           const guint8 *in,
+           guint8       *out,
+           GError      **error)
+{
+  guint8 base[FK_AES_KEY_BYTES];
+  gboolean ok;
+
+  if (!check_secret (self, secret, error) ||
+      !fk_crypto_scrypt (pin, self->salt, self->kdf_log2_n, self->kdf_r, self->kdf_p,
+                         base, sizeof base, error))
+    return FALSE;
+
+  ok = apply_key (self, base, secret, in, out, error);
+  fk_crypto_wipe (base, sizeof base);
+  return ok;
+}
+
+/* Unwraps under @pin and @old_secret, wraps again under @pin and
+ * @new_secret: the same key, so the same public key, whatever the PIN. */
+static gboolean
+rewrap (FkToken     *self,
+        const char  *pin,
+        GBytes      *old_secret,
+        GBytes      *new_secret,
+        GError     **error)
+{
+  guint8 base[FK_AES_KEY_BYTES];
+  guint8 scalar[FK_EC_SCALAR_BYTES];
+  guint8 wrapped[FK_EC_SCALAR_BYTES];
+  gboolean ok;
+
+  if (!check_secret (self, old_secret, error) ||
+      !fk_crypto_scrypt (pin, self->salt, self->kdf_log2_n, self->kdf_r, self->kdf_p,
+                         base, sizeof base, error))
+    return FALSE;
+
+  ok = apply_key (self, base, old_secret, g_bytes_get_data (self->wrapped_key, NULL), scalar, error) &&
+       apply_key (self, base, new_secret, scalar, wrapped, error);
+  fk_crypto_wipe (base, sizeof base);
+  fk_crypto_wipe (scalar, sizeof scalar);
+  if (ok)
+    {
+      g_clear_pointer (&self->wrapped_key, fk_secure_bytes_unref);
+      self->wrapped_key = g_bytes_new (wrapped, sizeof wrapped);
+      self->fingerprint_bound = new_secret != NULL;
+    }
+  fk_crypto_wipe (wrapped, sizeof wrapped);
   return ok;
 }
 
@@ -363,33 +454,32 @@ fk_token_bind_fingerprint (FkToken     *self,
                            GError     **error)
 {
   g_autoptr(GBytes) secret = NULL;
-  guint8 scalar[FK_EC_SCALAR_BYTES];
-  guint8 wrapped[FK_EC_SCALAR_BYTES];
-  gboolean ok;
 
   g_return_val_if_fail (FK_IS_TOKEN (self), NULL);
   g_return_val_if_fail (pin != NULL, NULL);
   g_return_val_if_fail (!self->fingerprint_bound, NULL);
 
-  if (!fk_token_unwrap (self, pin, NULL, scalar, error))
+  secret = fk_crypto_random_bytes (FINGERPRINT_SECRET_BYTES);
+  if (!rewrap (self, pin, NULL, secret, error))
     return NULL;
 
   /* A copy that opens without the PIN would undo the binding. */
   fk_token_set_fingerprint_wanted (self, FALSE);
-  secret = fk_crypto_random_bytes (FINGERPRINT_SECRET_BYTES);
-  self->fingerprint_bound = TRUE;
-  ok = apply_pin (self, pin, secret, scalar, wrapped, error);
-  fk_crypto_wipe (scalar, sizeof scalar);
-  if (!ok)
-    {
-      self->fingerprint_bound = FALSE;
-      return NULL;
-    }
-
-  g_clear_pointer (&self->wrapped_key, fk_secure_bytes_unref);
-  self->wrapped_key = g_bytes_new (wrapped, sizeof wrapped);
-  fk_crypto_wipe (wrapped, sizeof wrapped);
   return g_steal_pointer (&secret);
+}
+
+gboolean
+fk_token_unbind_fingerprint (FkToken     *self,
+                             const char  *pin,
+                             GBytes      *secret,
+                             GError     **error)
+{
+  g_return_val_if_fail (FK_IS_TOKEN (self), FALSE);
+  g_return_val_if_fail (pin != NULL, FALSE);
+  g_return_val_if_fail (secret != NULL, FALSE);
+  g_return_val_if_fail (self->fingerprint_bound, FALSE);
+
+  return rewrap (self, pin, secret, NULL, error);
 }
 
 static void
@@ -486,6 +576,16 @@ fk_token_set_enrollment (FkToken    *self,
   replace_string (&self->device_id, device_id);
   replace_string (&self->officer_id, officer_id);
   replace_string (&self->policy, policy != NULL ? policy : FK_POLICY_PIN);
+}
+
+void
+fk_token_set_policy (FkToken    *self,
+                     const char *policy)
+{
+  g_return_if_fail (FK_IS_TOKEN (self));
+  g_return_if_fail (policy != NULL);
+
+  replace_string (&self->policy, policy);
 }
 
 const char *

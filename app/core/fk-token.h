@@ -21,6 +21,8 @@ G_DECLARE_FINAL_TYPE (FkToken, fk_token, FK, TOKEN, GObject)
 FkToken     *fk_token_new_from_json     (const char    *json,
                                          GError       **error);
 char        *fk_token_to_json           (FkToken       *self);
+/* A token of its own to change while @self stays as the keyring has it. */
+FkToken     *fk_token_copy              (FkToken       *self);
 
 /* Makes a key pair and wraps the private half under @pin.  Runs the KDF:
  * call it from a worker thread. */
@@ -41,10 +43,17 @@ gboolean     fk_token_unwrap            (FkToken       *self,
 /* Policy pin-and-fingerprint: wraps the key again under the PIN and a new
  * random secret, which it returns for the keyring; from then on only both
  * together unwrap it.  Drops the fingerprint copy.  Runs the KDF: call it
- * from a worker thread. */
+ * from a worker thread.  @pin must be the right one (a login the server
+ * accepted): a wrong one binds some other key. */
 GBytes      *fk_token_bind_fingerprint  (FkToken       *self,
                                          const char    *pin,
                                          GError       **error);
+/* The other way, when the policy no longer asks for the finger: wraps the
+ * key again under the PIN alone; @secret is K.  Runs the KDF. */
+gboolean     fk_token_unbind_fingerprint (FkToken      *self,
+                                          const char   *pin,
+                                          GBytes       *secret,
+                                          GError      **error);
 gboolean     fk_token_get_fingerprint_bound (FkToken   *self);
 
 /* The fingerprint copy: the same key, wrapped under a random key that the
@@ -72,6 +81,9 @@ const char  *fk_token_get_server_pin    (FkToken       *self);
 const char  *fk_token_get_device_id     (FkToken       *self);
 const char  *fk_token_get_officer_id    (FkToken       *self);
 const char  *fk_token_get_policy        (FkToken       *self);
+/* The policy the server last sent; binding follows it separately. */
+void         fk_token_set_policy        (FkToken       *self,
+                                         const char    *policy);
 gboolean     fk_token_get_disabled      (FkToken       *self);
 void         fk_token_set_disabled      (FkToken       *self,
                                          gboolean       disabled);

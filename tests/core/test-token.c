@@ -240,6 +240,79 @@ test_fingerprint_bound (Fixture       *fixture,
   g_assert_false (signs_for_public_key (unbound, "470219", fixture->public_key));
 }
 
+/* A policy change binds and unbinds the key the server already knows:
+ * every step keeps the same public key, whichever step a crash stops at
+ * (each stored state, read back, still signs with what it needs), and the
+ * copy that the change works on leaves the stored token as it was. */
+static void
+test_rebind_keeps_key (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GBytes) secret = NULL;
+  g_autoptr(GBytes) second_secret = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FkToken) bound = NULL;
+  g_autoptr(FkToken) unbound = NULL;
+  g_autoptr(FkToken) stored = NULL;
+  g_autofree char *before = fk_token_to_json (fixture->token);
+  g_autofree char *json = NULL;
+  g_autofree char *after = NULL;
+
+  bound = fk_token_copy (fixture->token);
+  fk_token_set_policy (bound, "pin-and-fingerprint");
+  secret = fk_token_bind_fingerprint (bound, "470219", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (secret);
+
+  /* The copy changed, the original did not: it is still what the keyring
+   * holds until the bound token is saved after K. */
+  after = fk_token_to_json (fixture->token);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_false (fk_token_get_fingerprint_bound (fixture->token));
+  g_assert_cmpstr (fk_token_get_policy (fixture->token), ==, "pin");
+  g_assert_true (signs_for_public_key (fixture->token, "470219", fixture->public_key));
+
+  json = fk_token_to_json (bound);
+  stored = fk_token_new_from_json (json, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fk_token_get_policy (stored), ==, "pin-and-fingerprint");
+  g_assert_true (signs_with_secret (stored, "470219", secret, fixture->public_key));
+
+  /* Unbound: the PIN alone again, the same key; K no longer fits. */
+  unbound = fk_token_copy (stored);
+  fk_token_set_policy (unbound, "pin-or-fingerprint");
+  g_assert_true (fk_token_unbind_fingerprint (unbound, "470219", secret, &error));
+  g_assert_no_error (error);
+  g_assert_false (fk_token_get_fingerprint_bound (unbound));
+  g_assert_true (signs_for_public_key (unbound, "470219", fixture->public_key));
+  g_assert_true (signs_with_secret (stored, "470219", secret, fixture->public_key));
+
+  /* And bound again under a new K. */
+  second_secret = fk_token_bind_fingerprint (unbound, "470219", &error);
+  g_assert_no_error (error);
+  g_assert_false (g_bytes_equal (secret, second_secret));
+  g_assert_true (signs_with_secret (unbound, "470219", second_secret, fixture->public_key));
+  g_assert_false (signs_with_secret (unbound, "470219", secret, fixture->public_key));
+}
+
+/* Unbinding with a wrong K (or PIN) fails nowhere, like any unwrap: it
+ * wraps some other key, which the server then refuses.  Only a login the
+ * server accepted may rewrap. */
+static void
+test_unbind_wrong_secret (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GBytes) secret = NULL;
+  g_autoptr(GBytes) other_secret = fk_crypto_random_bytes (32);
+  g_autoptr(GError) error = NULL;
+
+  secret = fk_token_bind_fingerprint (fixture->token, "470219", &error);
+  g_assert_no_error (error);
+  g_assert_true (fk_token_unbind_fingerprint (fixture->token, "470219", other_secret, &error));
+  g_assert_no_error (error);
+  g_assert_false (signs_for_public_key (fixture->token, "470219", fixture->public_key));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -253,6 +326,8 @@ main (int   argc,
   g_test_add ("/token/tampered-kdf-refused", Fixture, NULL, fixture_setup, test_tampered_kdf_parameters_refused, fixture_teardown);
   g_test_add_func ("/token/corrupt-json", test_corrupt_json);
   g_test_add ("/token/fingerprint-bound", Fixture, NULL, fixture_setup, test_fingerprint_bound, fixture_teardown);
+  g_test_add ("/token/rebind-keeps-key", Fixture, NULL, fixture_setup, test_rebind_keeps_key, fixture_teardown);
+  g_test_add ("/token/unbind-wrong-secret", Fixture, NULL, fixture_setup, test_unbind_wrong_secret, fixture_teardown);
 
   return g_test_run ();
 }

@@ -16,6 +16,7 @@
 #include "fk-enroll-page.h"
 #include "fk-login-page.h"
 #include "fk-main-page.h"
+#include "fk-pin-pad.h"
 #include "fk-preferences.h"
 #include "fk-protocol.h"
 #include "fk-window.h"
@@ -284,24 +285,23 @@ on_enrolled (FkEnrollPage *page,
   fixture->enrolled = TRUE;
 }
 
-/* After activation the enroll page offers the finger, adds it in fprintd
- * with progress (and can stop), and asks for the fingerprint copy. */
+/* The enroll page filled in and Activate clicked, at a server started with
+ * @server_args. */
 static void
-test_enroll_offer (Fixture       *fixture,
-                   gconstpointer  data)
+start_enroll (Fixture            *fixture,
+              const char * const *server_args)
 {
   g_autofree char *server_dir = g_build_filename (g_getenv ("FK_TEST_ROOT"), "server-XXXXXX", NULL);
   g_autofree char *data_dir = g_build_filename (g_getenv ("FK_TEST_ROOT"), "client-XXXXXX", NULL);
   g_autofree char *code = NULL;
   g_autoptr(GAsyncResult) loaded = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *scans_left = NULL;
   GtkWidget *page;
 
   g_assert_nonnull (g_mkdtemp (server_dir));
   g_assert_nonnull (g_mkdtemp (data_dir));
   fixture->server = fk_test_server_new (server_dir);
-  fk_test_server_start (fixture->server, NULL);
+  fk_test_server_start (fixture->server, server_args);
   code = fk_test_server_issue_code (fixture->server, "officer-ui-2");
   fixture->client = fk_client_new (data_dir);
   fk_client_load_async (fixture->client, NULL, fk_ui_test_on_ready, &loaded);
@@ -323,6 +323,17 @@ test_enroll_offer (Fixture       *fixture,
   set_text (page, "Choose PIN", FK_UI_TEST_PIN);
   set_text (page, "Repeat PIN", FK_UI_TEST_PIN);
   fk_ui_test_click (find_button (fixture, "Activate"));
+}
+
+/* After activation the enroll page offers the finger, adds it in fprintd
+ * with progress (and can stop), and asks for the fingerprint copy. */
+static void
+test_enroll_offer (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *scans_left = NULL;
+
+  start_enroll (fixture, NULL);
 
   /* Activated, and the page asks before it says it is done. */
   wait_label (fixture, "Use Your Fingerprint?", 60);
@@ -533,6 +544,87 @@ test_pin_then_finger (Fixture       *fixture,
   wait_hidden (login);
 }
 
+/* pin-and-fingerprint: five fingers that did not match make the finger
+ * step wait, and the page says for how long; the reader is not asked. */
+static void
+test_pin_and_finger_wait (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  GtkWidget *login;
+  GtkWidget *pad;
+  guint scanning = fixture->scanning;
+
+  login = show_window (fixture);
+  pad = find (fixture, FK_TYPE_PIN_PAD);
+  for (guint i = 1; i <= 5; i++)
+    {
+      type_pin (fixture, login, FK_UI_TEST_PIN);
+      wait_scanning (fixture, scanning + i);
+      send_scan (fixture, "someone-else");
+      wait_sensitive (pad);
+    }
+  wait_label (fixture, "Too many fingerprints did not match. Try again in 5 minutes.", 10);
+
+  type_pin (fixture, login, FK_UI_TEST_PIN);
+  wait_sensitive (pad);
+  spin (500);
+  wait_label (fixture, "Too many fingerprints did not match. Try again in 5 minutes.", 10);
+  g_assert_cmpuint (fixture->scanning, ==, scanning + 5);
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_LOCKED);
+}
+
+static const char * const pin_args[] = { "--policy", FK_POLICY_PIN, NULL };
+
+/* pin-or-fingerprint → pin: after the login that brings it, the copy is
+ * gone and preferences no longer offer the finger. */
+static void
+test_preferences_after_policy_pin (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  GtkWidget *fingerprint_switch;
+
+  make_fingerprint_copy (fixture);
+  fk_test_server_stop (fixture->session->server);
+  fk_test_server_start (fixture->session->server, pin_args);
+  fk_ui_test_client_login (fixture->session);
+  g_assert_false (fk_client_get_fingerprint_ready (fixture->client));
+
+  fingerprint_switch = open_preferences (fixture);
+  spin (300);
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (fingerprint_switch)));
+  g_assert_false (gtk_widget_is_sensitive (fingerprint_switch));
+  g_assert_nonnull (fk_ui_test_find_label_text (fixture->test_window, "Your organisation allows only the PIN."));
+}
+
+/* pin-and-fingerprint on a phone with no reader (fprintd is not on this
+ * process's system bus): the enroll page says so, and what to do, before
+ * it is done.  In a process of its own: the system bus is fixed at first use. */
+static void
+test_enroll_no_reader (void)
+{
+  Fixture fixture = { 0 };
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, 0);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  g_assert_nonnull (g_getenv ("DBUS_SESSION_BUS_ADDRESS"));
+  g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", g_getenv ("DBUS_SESSION_BUS_ADDRESS"), TRUE);
+  start_enroll (&fixture, pin_and_fingerprint_args);
+  wait_label (&fixture, "Your organisation requires a fingerprint, but this phone has no fingerprint reader. "
+                        "Contact support.", 60);
+  g_assert_nonnull (fk_ui_test_find_label_text (fixture.test_window, "No Fingerprint Reader"));
+  g_assert_false (fixture.enrolled);
+  g_assert_true (fk_client_get_fingerprint_required (fixture.client));
+
+  fk_ui_test_click (find_button (&fixture, "Continue"));
+  fk_ui_test_wait_until (&fixture.enrolled, 10);
+  fixture_teardown (&fixture, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -555,6 +647,11 @@ main (int   argc,
               fixture_setup, test_preferences_switch, fixture_teardown);
   g_test_add ("/fingerprint-ui/preferences-required", Fixture, pin_and_fingerprint_args,
               fixture_setup, test_preferences_required, fixture_teardown);
+  g_test_add ("/fingerprint-ui/pin-and-finger-wait", Fixture, pin_and_fingerprint_args,
+              fixture_setup, test_pin_and_finger_wait, fixture_teardown);
+  g_test_add ("/fingerprint-ui/preferences-after-policy-pin", Fixture, NULL,
+              fixture_setup, test_preferences_after_policy_pin, fixture_teardown);
+  g_test_add_func ("/fingerprint-ui/enroll-no-reader", test_enroll_no_reader);
 
   return g_test_run ();
 }
