@@ -22,6 +22,7 @@ struct _FkFaultInjector
   guint32  seed;
   guint    latency_ms;
   guint    crash_after_commit;
+  guint    retry_after;
   guint    commits;
 
   double   rate;
@@ -41,6 +42,7 @@ enum {
   PROP_SEED,
   PROP_LATENCY_MS,
   PROP_CRASH_AFTER_COMMIT,
+  PROP_RETRY_AFTER,
   N_PROPS
 };
 
@@ -188,6 +190,10 @@ fk_fault_injector_get_property (GObject    *object,
       g_value_set_uint (value, self->crash_after_commit);
       break;
 
+    case PROP_RETRY_AFTER:
+      g_value_set_uint (value, self->retry_after);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -217,6 +223,10 @@ fk_fault_injector_set_property (GObject      *object,
 
     case PROP_CRASH_AFTER_COMMIT:
       fk_fault_injector_set_crash_after_commit (self, g_value_get_uint (value));
+      break;
+
+    case PROP_RETRY_AFTER:
+      fk_fault_injector_set_retry_after (self, g_value_get_uint (value));
       break;
 
     default:
@@ -252,6 +262,10 @@ fk_fault_injector_class_init (FkFaultInjectorClass *klass)
     g_param_spec_uint ("crash-after-commit", NULL, NULL,
                        0, G_MAXUINT, 0,
                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_RETRY_AFTER] =
+    g_param_spec_uint ("retry-after", NULL, NULL,
+                       0, G_MAXUINT, 1,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -260,6 +274,7 @@ static void
 fk_fault_injector_init (FkFaultInjector *self)
 {
   self->kinds = g_array_new (FALSE, FALSE, sizeof (FkFault));
+  self->retry_after = 1;
 }
 
 FkFaultInjector *
@@ -286,6 +301,19 @@ fk_fault_injector_set_crash_after_commit (FkFaultInjector *self,
 
   self->crash_after_commit = n_batches;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CRASH_AFTER_COMMIT]);
+}
+
+void
+fk_fault_injector_set_retry_after (FkFaultInjector *self,
+                                   guint            seconds)
+{
+  g_return_if_fail (FK_IS_FAULT_INJECTOR (self));
+
+  if (self->retry_after == seconds)
+    return;
+
+  self->retry_after = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_AFTER]);
 }
 
 void
@@ -467,6 +495,14 @@ fk_fault_injector_deliver (FkFaultInjector   *self,
 
   g_return_if_fail (FK_IS_FAULT_INJECTOR (self));
   g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
+
+  if (fault == FK_FAULT_503 || fault == FK_FAULT_429)
+    {
+      g_autofree char *seconds = g_strdup_printf ("%u", self->retry_after);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", seconds);
+    }
 
   delay_ms = self->latency_ms + (fault == FK_FAULT_STALL ? FK_FAULT_STALL_MS : 0);
   if (delay_ms == 0 && fault != FK_FAULT_DROP_BEFORE && fault != FK_FAULT_DROP_AFTER

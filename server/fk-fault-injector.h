@@ -13,8 +13,8 @@ typedef enum {
   FK_FAULT_DROP_BEFORE,     /* close before doing anything */
   FK_FAULT_DROP_AFTER,      /* do the work and commit, then close */
   FK_FAULT_500,
-  FK_FAULT_503,             /* with Retry-After: 1 */
-  FK_FAULT_429,             /* with Retry-After: 1 */
+  FK_FAULT_503,             /* with Retry-After (1 s unless set) */
+  FK_FAULT_429,             /* with Retry-After (1 s unless set) */
   FK_FAULT_STALL,           /* no reply for 30 s */
   FK_FAULT_TRUNCATE,        /* half the reply, then close */
 } FkFault;
@@ -35,7 +35,8 @@ FkFaultInjector *fk_fault_injector_new     (const char         *spec,
 FkFault          fk_fault_injector_pick    (FkFaultInjector    *self);
 
 /* Lets the reply already set on @msg go out: late by the latency (and the
- * stall), or broken as @fault says.  Never blocks. */
+ * stall), or broken as @fault says, a 503 or 429 with the Retry-After set
+ * here.  Never blocks. */
 void             fk_fault_injector_deliver (FkFaultInjector    *self,
                                             SoupServerMessage  *msg,
                                             FkFault             fault);
@@ -45,6 +46,10 @@ void             fk_fault_injector_deliver (FkFaultInjector    *self,
  * moment. */
 void             fk_fault_injector_set_crash_after_commit (FkFaultInjector *self,
                                                            guint            n_batches);
+/* The Retry-After of the 503 and 429 faults, in seconds (1 by default):
+ * long, it shows whether a client waits that long. */
+void             fk_fault_injector_set_retry_after        (FkFaultInjector *self,
+                                                           guint            seconds);
 /* Called by the batch handler right after its transaction commits. */
 void             fk_fault_injector_batch_committed        (FkFaultInjector *self);
 

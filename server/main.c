@@ -22,7 +22,7 @@
   "                        [--session-seconds 36000] [--policy POLICY]\n" \
   "                        [--faults RATE:KIND,KIND…]\n" \
   "                        [--fault-seed N] [--latency-ms N]\n" \
-  "                        [--fault-crash-after-commit N]\n" \
+  "                        [--fault-crash-after-commit N] [--fault-retry-after N]\n" \
   "  faltkoll-server admin issue-code --officer ID [--state-dir DIR]\n" \
   "  faltkoll-server admin revoke --device ID [--state-dir DIR]\n" \
   "  faltkoll-server admin add-template --file FILE.json [--state-dir DIR]\n" \
@@ -105,6 +105,7 @@ command_serve (int    argc,
   int fault_seed = 0;
   int latency_ms = 0;
   int crash_after_commit = 0;
+  int retry_after = 1;
   GOptionEntry entries[] = {
     { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir_option, "Where the database and keys live", "DIR" },
     { "address", 0, 0, G_OPTION_ARG_STRING, &address, "IP address to listen on (127.0.0.1)", "ADDRESS" },
@@ -117,6 +118,8 @@ command_serve (int    argc,
     { "latency-ms", 0, 0, G_OPTION_ARG_INT, &latency_ms, "Delay every reply (tests only)", "N" },
     { "fault-crash-after-commit", 0, 0, G_OPTION_ARG_INT, &crash_after_commit,
       "SIGKILL the server once its Nth batch is committed, before the reply (tests only)", "N" },
+    { "fault-retry-after", 0, 0, G_OPTION_ARG_INT, &retry_after,
+      "Retry-After of the 503 and 429 faults, in seconds (1; tests only)", "N" },
     { NULL }
   };
   g_autoptr(FkServer) server = NULL;
@@ -127,10 +130,10 @@ command_serve (int    argc,
   if (!parse_options ("- serve protocol v1 over HTTPS", NULL, entries, &argc, &argv))
     return EXIT_FAILURE;
   if (port < 0 || port > G_MAXUINT16 || session_seconds < 1 || latency_ms < 0 || fault_seed < 0
-      || crash_after_commit < 0)
+      || crash_after_commit < 0 || retry_after < 0)
     {
-      g_printerr ("faltkoll-server: --port, --session-seconds, --fault-seed, --latency-ms or "
-                  "--fault-crash-after-commit is out of range\n");
+      g_printerr ("faltkoll-server: --port, --session-seconds, --fault-seed, --latency-ms, "
+                  "--fault-crash-after-commit or --fault-retry-after is out of range\n");
       return EXIT_FAILURE;
     }
 
@@ -155,8 +158,10 @@ command_serve (int    argc,
           return EXIT_FAILURE;
         }
       fk_fault_injector_set_crash_after_commit (injector, crash_after_commit);
-      g_message ("Fault mode: %s, seed %d, latency %d ms, crash after batch %d",
-                 faults != NULL ? faults : "no faults", fault_seed, latency_ms, crash_after_commit);
+      fk_fault_injector_set_retry_after (injector, retry_after);
+      g_message ("Fault mode: %s, seed %d, latency %d ms, crash after batch %d, Retry-After %d s",
+                 faults != NULL ? faults : "no faults", fault_seed, latency_ms, crash_after_commit,
+                 retry_after);
     }
 
   server = fk_server_new (state_dir, &error);

@@ -38,8 +38,10 @@ struct _FkSyncEngine
   gboolean      run_again;     /* asked for while a run was under way */
   guint         failures;      /* consecutive, for the backoff */
   guint         retry_after;   /* seconds the server asked for, 0 if none */
+  gboolean      server_asked_to_wait;  /* the retry timer honours a Retry-After */
   guint         retry_source;
   GNetworkMonitor *network;
+  gboolean      network_available;  /* as last told, to see it come back */
 
   guint         pending;
   guint         sent;
@@ -124,6 +126,7 @@ schedule_retry (FkSyncEngine *self)
   window_ms = MIN ((guint64) BACKOFF_CAP_MS, (guint64) BACKOFF_BASE_MS << MIN (self->failures, 20));
   delay_ms = (guint64) g_random_double_range (0, (double) window_ms);
   delay_ms = MAX (delay_ms, (guint64) self->retry_after * 1000);
+  self->server_asked_to_wait = self->retry_after > 0;
   self->failures++;
   self->retry_after = 0;
 
@@ -508,6 +511,7 @@ static void
 start_run (FkSyncEngine *self)
 {
   cancel_retry (self);
+  self->server_asked_to_wait = FALSE;
   self->cancellable = g_cancellable_new ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SENDING]);
   fk_store_count_pending_async (self->store, self->cancellable, on_run_pending_counted, g_object_ref (self));
@@ -654,12 +658,28 @@ on_network_changed (GNetworkMonitor *monitor,
                     gboolean         available,
                     FkSyncEngine    *self)
 {
-  /* Coverage is back: send now rather than wait out the backoff. */
-  if (available && self->api != NULL && self->pending > 0 && self->cancellable == NULL)
+  gboolean came_back = available && !self->network_available;
+
+  self->network_available = available;
+  if (!available || self->api == NULL || self->pending == 0)
+    return;
+
+  /* Coverage is back, or another network took over: send now rather than
+   * wait out the backoff.  But a server that asked for time gets it unless
+   * coverage was really gone: network-changed comes for any route, and
+   * says "available" for a moment while a link goes away. */
+  if (!came_back && self->server_asked_to_wait)
+    return;
+
+  /* A run under way may fail for the coverage it started without. */
+  if (self->cancellable != NULL)
     {
-      self->failures = 0;
-      start_run (self);
+      self->run_again = TRUE;
+      return;
     }
+
+  self->failures = 0;
+  start_run (self);
 }
 
 static void
@@ -790,6 +810,7 @@ fk_sync_engine_new (FkStore *store)
   self = g_object_new (FK_TYPE_SYNC_ENGINE, NULL);
   self->store = g_object_ref (store);
   self->network = g_object_ref (g_network_monitor_get_default ());
+  self->network_available = g_network_monitor_get_network_available (self->network);
   g_signal_connect_object (self->network, "network-changed", G_CALLBACK (on_network_changed), self, 0);
 
   return self;
