@@ -21,7 +21,7 @@
 
 struct _FkChecklistItemRow
 {
-  GtkListBoxRow     parent_instance;
+  GtkWidget         parent_instance;
 
   FkEventChecklist *checklist;
   FkChecklistItem  *item;
@@ -45,7 +45,9 @@ struct _FkChecklistItemRow
   GtkWidget        *note_view;
 };
 
-G_DEFINE_FINAL_TYPE (FkChecklistItemRow, fk_checklist_item_row, GTK_TYPE_LIST_BOX_ROW)
+/* A plain widget: a preferences group keeps rows that are not preferences
+ * rows outside its list box, where a list box row breaks keyboard focus. */
+G_DEFINE_FINAL_TYPE (FkChecklistItemRow, fk_checklist_item_row, GTK_TYPE_WIDGET)
 
 enum {
   PROP_0,
@@ -328,12 +330,16 @@ static void
 fk_checklist_item_row_dispose (GObject *object)
 {
   FkChecklistItemRow *self = (FkChecklistItemRow *) object;
+  GtkWidget *child;
 
   if (self->item != NULL)
     fk_checklist_item_row_commit_note (self);
   g_clear_handle_id (&self->note_timeout_id, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FK_TYPE_CHECKLIST_ITEM_ROW);
+  /* Also the template's root box, which no field points at. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   g_clear_object (&self->checklist);
   g_clear_object (&self->item);
@@ -447,6 +453,8 @@ fk_checklist_item_row_class_init (FkChecklistItemRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FkChecklistItemRow, note_view);
   gtk_widget_class_bind_template_callback (widget_class, on_answer_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_add_note_clicked);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
 static void

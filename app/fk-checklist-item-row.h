@@ -12,7 +12,7 @@
 G_BEGIN_DECLS
 
 #define FK_TYPE_CHECKLIST_ITEM_ROW (fk_checklist_item_row_get_type ())
-G_DECLARE_FINAL_TYPE (FkChecklistItemRow, fk_checklist_item_row, FK, CHECKLIST_ITEM_ROW, GtkListBoxRow)
+G_DECLARE_FINAL_TYPE (FkChecklistItemRow, fk_checklist_item_row, FK, CHECKLIST_ITEM_ROW, GtkWidget)
 
 /* Changes go through @checklist, which records them as operations; the row
  * emits "changed" after each, for its owner to save. */

@@ -30,6 +30,7 @@ struct _FkChecklistPage
   GPtrArray        *rows;
 
   GtkWidget        *window_title;
+  GtkWidget        *name_label;
   GtkWidget        *details_label;
   GtkWidget        *progress_bar;
   GtkWidget        *progress_label;
@@ -209,7 +210,7 @@ update_title (FkChecklistPage *self)
   const char *organizer = fk_event_checklist_get_organizer (self->checklist);
   g_autofree char *details = NULL;
 
-  adw_window_title_set_title (ADW_WINDOW_TITLE (self->window_title), title);
+  gtk_label_set_text (GTK_LABEL (self->name_label), title);
 
   if (organizer != NULL && organizer[0] != 0 && where_when[0] != 0)
     /* Translators: where and when, then the organizer, e.g. "Parken · 2026-06-20 14:00\nOrganizer: Föreningen Exempel" */
@@ -578,6 +579,7 @@ fk_checklist_page_class_init (FkChecklistPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/faltkoll/Faltkoll/ui/fk-checklist-page.ui");
   gtk_widget_class_bind_template_child (widget_class, FkChecklistPage, window_title);
+  gtk_widget_class_bind_template_child (widget_class, FkChecklistPage, name_label);
   gtk_widget_class_bind_template_child (widget_class, FkChecklistPage, details_label);
   gtk_widget_class_bind_template_child (widget_class, FkChecklistPage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, FkChecklistPage, progress_label);

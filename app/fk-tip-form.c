@@ -750,6 +750,15 @@ fk_tip_form_unmap (GtkWidget *widget)
   GTK_WIDGET_CLASS (fk_tip_form_parent_class)->unmap (widget);
 }
 
+/* The form's focus goes where the officer starts typing. */
+static gboolean
+fk_tip_form_grab_focus (GtkWidget *widget)
+{
+  FkTipForm *self = FK_TIP_FORM (widget);
+
+  return gtk_widget_grab_focus (self->widgets[FIELD_HOTEL_NAME]);
+}
+
 static void
 fk_tip_form_dispose (GObject *object)
 {
@@ -839,6 +848,7 @@ fk_tip_form_class_init (FkTipFormClass *klass)
   object_class->set_property = fk_tip_form_set_property;
 
   widget_class->unmap = fk_tip_form_unmap;
+  widget_class->grab_focus = fk_tip_form_grab_focus;
 
   properties[PROP_CLIENT] =
     g_param_spec_object ("client", NULL, NULL,

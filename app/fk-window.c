@@ -449,6 +449,8 @@ window_new_tip_action (GtkWidget  *widget,
 
   fk_tip_form_set_tip (self->tip_form, tip);
   fk_window_show_page (self, FK_PAGE_TIP_FORM);
+  /* A new tip is for typing: the cursor waits in its first field. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->tip_form));
 }
 
 static void

@@ -8,15 +8,22 @@
  */
 #include "config.h"
 
+#include <locale.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <glib-unix.h>
 #include <adwaita.h>
+#include <pango/pangocairo.h>
 
+#include "fk-checklist-item-row.h"
+#include "fk-checklist-list.h"
+#include "fk-checklist-page.h"
 #include "fk-enroll-page.h"
+#include "fk-event-details.h"
 #include "fk-login-page.h"
 #include "fk-main-page.h"
 #include "fk-preferences.h"
@@ -26,17 +33,47 @@
 #include "fk-ui-test-client.h"
 #include "fk-ui-test-utils.h"
 
-#define PHONE_WIDTH 360
+#define PHONE_WIDTH  360
+#define PHONE_HEIGHT 720
 
 static const struct {
   int width;
   int height;
 } sizes[] = {
-  { 360, 720 },
+  { PHONE_WIDTH, PHONE_HEIGHT },
   { 1280, 800 },
 };
 
 static char *shots_dir;
+/* What a screen got wrong; every screen is shot before the test fails, so
+ * one run shows all of them. */
+static GPtrArray *problems;
+
+static void
+problem (const char *format,
+         ...) G_GNUC_PRINTF (1, 2);
+
+static void
+problem (const char *format,
+         ...)
+{
+  va_list args;
+  char *text;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_test_message ("PROBLEM: %s", text);
+  g_ptr_array_add (problems, text);
+}
+
+static void
+assert_no_problems (void)
+{
+  if (problems->len > 0)
+    g_test_fail_printf ("%u problems, the first: %s", problems->len, (const char *) problems->pdata[0]);
+  g_ptr_array_set_size (problems, 0);
+}
 
 static void
 die_with_parent (gpointer user_data)
@@ -121,6 +158,82 @@ iterate_for (guint milliseconds)
     }
 }
 
+static int
+min_width_of (GtkWidget *widget)
+{
+  int min_width;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  return min_width;
+}
+
+/* The innermost widget asking for more than @width: names the culprit
+ * when a screen does not fit. */
+static GtkWidget *
+find_widest (GtkWidget *widget,
+             int        width)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (gtk_widget_get_visible (child) && min_width_of (child) > width)
+        return find_widest (child, width);
+    }
+
+  return widget;
+}
+
+static void
+describe_widest (GtkWidget *root,
+                 int        width)
+{
+  GtkWidget *widest = find_widest (root, width);
+
+  g_test_message ("%s (%s) needs %d px", G_OBJECT_TYPE_NAME (widest), gtk_widget_get_name (widest),
+                  min_width_of (widest));
+  for (GtkWidget *child = gtk_widget_get_first_child (widest);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    g_test_message ("  %s%s%s needs %d px", G_OBJECT_TYPE_NAME (child),
+                    GTK_IS_LABEL (child) ? " " : "", GTK_IS_LABEL (child) ? gtk_label_get_text (GTK_LABEL (child)) : "",
+                    min_width_of (child));
+}
+
+static gboolean
+any_squeezer_fading (GtkWidget *widget)
+{
+  gboolean fading = FALSE;
+
+  if (!gtk_widget_get_mapped (widget))
+    return FALSE;
+  if (ADW_IS_SQUEEZER (widget))
+    g_object_get (widget, "transition-running", &fading, NULL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL && !fading;
+       child = gtk_widget_get_next_sibling (child))
+    fading = any_squeezer_fading (child);
+
+  return fading;
+}
+
+/* A squeezer (the view switcher title) shows both children while it
+ * fades from one to the other; that is not an overflow. */
+static void
+wait_squeezers (GtkWidget *window)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (any_squeezer_fading (window))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("A squeezer never settles");
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5 * 1000);
+    }
+}
+
 /* Without a window manager the surface keeps a frame for resizing, which
  * a phone's full-screen window does not have: size the content. */
 static void
@@ -138,6 +251,8 @@ resize_content (GtkWidget *window,
   gtk_window_set_default_size (GTK_WINDOW (window), width + frame_width, height + frame_height);
   while (gtk_widget_get_width (window) != width || gtk_widget_get_height (window) != height)
     {
+      if (g_get_monotonic_time () > deadline)
+        describe_widest (window, width);
       if (g_get_monotonic_time () > deadline)
         g_error ("The window did not take %d×%d: %d×%d, surface %d×%d, frame %d", width, height, gtk_widget_get_width (window), gtk_widget_get_height (window), gdk_surface_get_width (surface), gdk_surface_get_height (surface), frame_width);
       g_main_context_iteration (NULL, FALSE);
@@ -178,8 +293,159 @@ find_overflow (GtkWidget *window,
   return NULL;
 }
 
-/* Shoots @window in every size and scheme; at phone width, @page (the
- * screen itself) must not ask for more than the phone has. */
+/* A label deliberately cut short: a list row's title, whose record opens
+ * in full with one tap. */
+static gboolean
+may_ellipsize (GtkWidget *label)
+{
+  return gtk_label_get_ellipsize (GTK_LABEL (label)) != PANGO_ELLIPSIZE_NONE &&
+         gtk_widget_get_ancestor (label, GTK_TYPE_LIST_VIEW) != NULL;
+}
+
+/* An identifier (a device ID, a time) may break anywhere; words may not. */
+static gboolean
+is_identifier_at (const char *text,
+                  const char *at)
+{
+  const char *start = at;
+  const char *end = at;
+
+  while (start > text && !g_unichar_isspace (g_utf8_get_char (g_utf8_prev_char (start))))
+    start = g_utf8_prev_char (start);
+  while (*end != '\0' && !g_unichar_isspace (g_utf8_get_char (end)))
+    end = g_utf8_next_char (end);
+  for (const char *p = start; p < end; p = g_utf8_next_char (p))
+    if (g_unichar_isdigit (g_utf8_get_char (p)))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Text the officer must read is shown whole: never cut off with “…”, and
+ * no word is broken across lines (longer Swedish words, larger text). */
+static void
+check_labels (GtkWidget  *widget,
+              const char *screen)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+
+  if (GTK_IS_LABEL (widget))
+    {
+      PangoLayout *layout = gtk_label_get_layout (GTK_LABEL (widget));
+      const char *text = pango_layout_get_text (layout);
+
+      if (pango_layout_is_ellipsized (layout) && !may_ellipsize (widget))
+        problem ("On the %s screen “%s” is cut off", screen, text);
+
+      if (pango_layout_is_wrapped (layout))
+        {
+          const PangoLogAttr *attrs = pango_layout_get_log_attrs_readonly (layout, NULL);
+
+          for (GSList *l = pango_layout_get_lines_readonly (layout); l != NULL; l = l->next)
+            {
+              PangoLayoutLine *line = l->data;
+              glong offset = g_utf8_pointer_to_offset (text, text + line->start_index);
+
+              if (offset > 0 && !attrs[offset].is_line_break && !is_identifier_at (text, text + line->start_index))
+                problem ("On the %s screen “%s” breaks inside a word", screen, text);
+            }
+        }
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    check_labels (child, screen);
+}
+
+/* Shoots @window at one size and look; at phone width, @page (the screen
+ * itself) must not ask for more than the phone has, nor cut text off. */
+static void
+shoot_one (GtkWidget  *window,
+           GtkWidget  *page,
+           const char *name,
+           int         width,
+           int         height,
+           const char *look)
+{
+  g_autofree char *file = g_strdup_printf ("%s-%dx%d-%s.png", name, width, height, look);
+  g_autofree char *path = g_build_filename (shots_dir, file, NULL);
+  g_autofree char *screen = g_strdup_printf ("%s (%s)", name, look);
+  g_autoptr(GdkTexture) texture = NULL;
+
+  resize_content (window, width, height);
+  /* Stack crossfades and the scheme's transition settle first. */
+  iterate_for (400);
+  wait_squeezers (window);
+  fk_ui_test_wait_drawn (window);
+
+  if (width == PHONE_WIDTH)
+    {
+      GtkWidget *overflow;
+      int min_width;
+
+      /* Natural widths are wishes (a clamp wishes for its maximum, a
+       * view switcher title for its wide form) that adaptive widgets
+       * give up; what must hold is the minimum, and that nothing is
+       * laid out past the edge. */
+      gtk_widget_measure (page, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+      if (min_width > PHONE_WIDTH)
+        describe_widest (page, PHONE_WIDTH);
+      if (min_width > PHONE_WIDTH)
+        problem ("The %s screen needs %d px on a %d-px phone", screen, min_width, PHONE_WIDTH);
+      overflow = find_overflow (window, page);
+      if (overflow != NULL)
+        problem ("On the %s screen a %s runs past the %d-px edge",
+                 screen, G_OBJECT_TYPE_NAME (overflow), PHONE_WIDTH);
+      check_labels (page, screen);
+    }
+
+  texture = render_window (window);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, width);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, height);
+  g_assert_cmpuint (count_colours (texture), >, 16);
+  g_unlink (path);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Screenshot: %s", path);
+}
+
+/* What GNOME's text-scaling-factor 1.5 sets: Xft/DPI 1.5 × 96, in 1024ths. */
+#define LARGE_TEXT_DPI (96 * 1024 * 3 / 2)
+
+static int plain_dpi;
+static GSettings *a11y_settings;
+
+static void
+set_large_text (GtkWidget *page,
+                gboolean   large)
+{
+  g_object_set (gtk_settings_get_default (), "gtk-xft-dpi", large ? LARGE_TEXT_DPI : plain_dpi, NULL);
+  if (large)
+    g_assert_cmpfloat (pango_cairo_context_get_resolution (gtk_widget_get_pango_context (page)), ==, 144.0);
+}
+
+/* With gsettings-desktop-schemas and no settings portal (as here and on a
+ * plain Debian session), libadwaita 1.2 follows this key and not the
+ * HighContrast theme name. */
+static void
+set_high_contrast (gboolean high)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_settings_set_boolean (a11y_settings, "high-contrast", high);
+  while (adw_style_manager_get_high_contrast (style) != high)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("libadwaita did not follow high-contrast=%d", high);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5 * 1000);
+    }
+}
+
+/* Shoots @window in every size and scheme, and at phone size also with
+ * large text and in high contrast. */
 static void
 shoot (GtkWidget  *window,
        GtkWidget  *page,
@@ -194,46 +460,20 @@ shoot (GtkWidget  *window,
       adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
 
       for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
-        {
-          g_autofree char *file = g_strdup_printf ("%s-%dx%d-%s.png", name, sizes[i].width, sizes[i].height,
-                                                   dark ? "dark" : "light");
-          g_autofree char *path = g_build_filename (shots_dir, file, NULL);
-          g_autoptr(GdkTexture) texture = NULL;
-
-          resize_content (window, sizes[i].width, sizes[i].height);
-          /* Stack crossfades and the scheme's transition settle first. */
-          iterate_for (400);
-          fk_ui_test_wait_drawn (window);
-
-          if (sizes[i].width == PHONE_WIDTH)
-            {
-              GtkWidget *overflow;
-              int min_width;
-
-              /* Natural widths are wishes (a clamp wishes for its maximum, a
-               * view switcher title for its wide form) that adaptive widgets
-               * give up; what must hold is the minimum, and that nothing is
-               * laid out past the edge. */
-              gtk_widget_measure (page, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
-              if (min_width > PHONE_WIDTH)
-                g_error ("The %s screen needs %d px on a %d-px phone", name, min_width, PHONE_WIDTH);
-              overflow = find_overflow (window, page);
-              if (overflow != NULL)
-                g_error ("On the %s screen a %s runs past the %d-px edge",
-                         name, G_OBJECT_TYPE_NAME (overflow), PHONE_WIDTH);
-            }
-
-          texture = render_window (window);
-          g_assert_cmpint (gdk_texture_get_width (texture), ==, sizes[i].width);
-          g_assert_cmpint (gdk_texture_get_height (texture), ==, sizes[i].height);
-          g_assert_cmpuint (count_colours (texture), >, 16);
-          g_unlink (path);
-          g_assert_true (gdk_texture_save_to_png (texture, path));
-          g_test_message ("Screenshot: %s", path);
-        }
+        shoot_one (window, page, name, sizes[i].width, sizes[i].height, dark ? "dark" : "light");
     }
 
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  set_large_text (page, TRUE);
+  shoot_one (window, page, name, PHONE_WIDTH, PHONE_HEIGHT, "large-text");
+  set_large_text (page, FALSE);
+
+  set_high_contrast (TRUE);
+  shoot_one (window, page, name, PHONE_WIDTH, PHONE_HEIGHT, "high-contrast");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  shoot_one (window, page, name, PHONE_WIDTH, PHONE_HEIGHT, "high-contrast-dark");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  set_high_contrast (FALSE);
 }
 
 static GtkWidget *
@@ -283,6 +523,78 @@ test_enroll (void)
   window = open_window (client);
   shoot (GTK_WIDGET (window), find (GTK_WIDGET (window), FK_TYPE_ENROLL_PAGE), "enroll");
   close_window (window);
+  assert_no_problems ();
+}
+
+static AdwMessageDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+
+  g_error ("No dialog is open");
+}
+
+static GtkWidget *
+find_named (GtkWidget  *root,
+            GType       type,
+            const char *label)
+{
+  GtkWidget *widget = fk_ui_test_find_by_label (root, type, label);
+
+  if (widget == NULL)
+    g_error ("No %s named “%s”", g_type_name (type), label);
+  return widget;
+}
+
+static void
+type_into (GtkWidget  *root,
+           const char *field,
+           const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (find_named (root, GTK_TYPE_EDITABLE, field)), text);
+}
+
+/* A new event checklist, from the template chooser on, with one answer
+ * sent: its details form, its items and, after, its row under Events. */
+static void
+shoot_checklist (GtkWidget *root,
+                 GtkWidget *list)
+{
+  AdwMessageDialog *dialog;
+  GtkWidget *templates, *details, *page, *row;
+  FkEventChecklist *checklist;
+
+  g_assert_true (gtk_widget_activate_action (list, "checklists.new", NULL));
+  dialog = find_dialog ();
+  templates = find_named (GTK_WIDGET (dialog), GTK_TYPE_LIST_BOX, _("Templates"));
+  g_signal_emit_by_name (templates, "row-activated", gtk_list_box_get_row_at_index (GTK_LIST_BOX (templates), 0));
+
+  details = find (list, FK_TYPE_EVENT_DETAILS);
+  type_into (details, _("Event name"), "Sommarfesten i Stadsparken");
+  type_into (details, _("Place"), "Stadsparken, Lund");
+  type_into (details, _("Starts"), "2026-06-20 14:00");
+  type_into (details, _("Expected visitors"), "5000");
+  shoot (root, details, "event-details");
+  fk_ui_test_click (find_named (details, GTK_TYPE_BUTTON, _("Save")));
+
+  page = find (list, FK_TYPE_CHECKLIST_PAGE);
+  checklist = fk_checklist_page_get_checklist (FK_CHECKLIST_PAGE (page));
+  g_assert_nonnull (checklist);
+  row = find (page, FK_TYPE_CHECKLIST_ITEM_ROW);
+  fk_ui_test_click (find_named (row, GTK_TYPE_TOGGLE_BUTTON, _("Yes")));
+  while (fk_event_checklist_get_state (checklist) != FK_RECORD_STATE_SENT ||
+         fk_event_checklist_has_unsent (checklist))
+    g_main_context_iteration (NULL, TRUE);
+  shoot (root, page, "checklist");
+  fk_ui_test_click (find_named (page, GTK_TYPE_BUTTON, _("Back")));
 }
 
 static void
@@ -296,7 +608,7 @@ test_working_screens (void)
   g_autoptr(FkHotelTip) waiting = NULL;
   FkWindow *window = open_window (client);
   GtkWidget *root = GTK_WIDGET (window);
-  GtkWidget *main_page, *view_stack, *form;
+  GtkWidget *main_page, *view_stack, *form, *sync_error;
   FkPreferences *preferences;
 
   shoot (root, find (root, FK_TYPE_LOGIN_PAGE), "login");
@@ -312,6 +624,8 @@ test_working_screens (void)
   sent = fk_ui_test_client_save_tip (session, "Hotell Skickat", TRUE);
   while (fk_hotel_tip_get_state (sent) != FK_RECORD_STATE_SENT)
     g_main_context_iteration (NULL, TRUE);
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (view_stack), "events");
+  shoot_checklist (root, find (main_page, FK_TYPE_CHECKLIST_LIST));
   /* Offline, a tip waits, and sync details say why. */
   fk_test_server_stop (session->server);
   waiting = fk_ui_test_client_save_tip (session, "Hotell Väntan", TRUE);
@@ -319,6 +633,11 @@ test_working_screens (void)
     g_main_context_iteration (NULL, TRUE);
 
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (view_stack), "tips");
+  fk_ui_test_wait_drawn (root);
+  /* Failed sending is an icon and words, not a colour only. */
+  sync_error = find_named (main_page, GTK_TYPE_IMAGE, _("Sending failed"));
+  g_assert_true (gtk_widget_get_mapped (sync_error));
+  g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (sync_error)), ==, "network-error-symbolic");
   shoot (root, main_page, "tips");
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (view_stack), "events");
   shoot (root, main_page, "events");
@@ -326,7 +645,7 @@ test_working_screens (void)
   /* Sent empty: every required field says what to write. */
   g_assert_true (gtk_widget_activate_action (root, "win.new-tip", NULL));
   fk_ui_test_wait_mapped (form, 30);
-  fk_ui_test_click (fk_ui_test_find_by_label (form, GTK_TYPE_BUTTON, "Send"));
+  fk_ui_test_click (fk_ui_test_find_by_label (form, GTK_TYPE_BUTTON, _("Send")));
   shoot (root, form, "tip-form");
 
   g_assert_true (gtk_widget_activate_action (root, "win.sync-details", NULL));
@@ -345,6 +664,7 @@ test_working_screens (void)
   shoot (root, find (root, FK_TYPE_LOGIN_PAGE), "locked");
 
   close_window (window);
+  assert_no_problems ();
 }
 
 int
@@ -352,6 +672,10 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GSubprocess) xvfb = start_wide_display ();
+  g_autofree char *locale_dir = NULL;
+  g_autoptr(GSettings) wm_settings = NULL;
+  g_autofree char *button_layout = NULL;
+  const char *language = g_getenv ("LANGUAGE");
   int status;
 
   fk_ui_test_init (&argc, &argv);
@@ -360,13 +684,39 @@ main (int   argc,
 
   g_assert_nonnull (g_getenv ("FK_TEST_ROOT"));
   g_assert_nonnull (g_getenv ("FK_BUILD_ROOT"));
-  shots_dir = g_build_filename (g_getenv ("FK_BUILD_ROOT"), "tests", "ui", "screenshots", NULL);
+
+  /* Run again with LANGUAGE=sv, the build's own catalog shows the longer
+   * Swedish words; their screenshots go to a folder of their own. */
+  /* gtk_test_init asked for en_US, which need not exist; the C.UTF-8 that
+   * fk-test-env sets is what lets LANGUAGE pick the catalog. */
+  setlocale (LC_ALL, "");
+  locale_dir = g_build_filename (g_getenv ("FK_BUILD_ROOT"), "po", NULL);
+  bindtextdomain (GETTEXT_PACKAGE, locale_dir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  shots_dir = g_build_filename (g_getenv ("FK_BUILD_ROOT"), "tests", "ui", "screenshots",
+                                language != NULL ? language : "", NULL);
   g_assert_cmpint (g_mkdir_with_parents (shots_dir, 0755), ==, 0);
+  if (language != NULL)
+    g_assert_cmpstr (_("Send"), !=, "Send");
+
+  /* Xvfb has no settings daemon: take GNOME's button layout (close only)
+   * as gsd-xsettings would, not GTK's fallback with three buttons that no
+   * phone shows. */
+  wm_settings = g_settings_new ("org.gnome.desktop.wm.preferences");
+  button_layout = g_settings_get_string (wm_settings, "button-layout");
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", button_layout, NULL);
+
+  problems = g_ptr_array_new_with_free_func (g_free);
+  g_object_get (gtk_settings_get_default (), "gtk-xft-dpi", &plain_dpi, NULL);
+  a11y_settings = g_settings_new ("org.gnome.desktop.a11y.interface");
 
   g_test_add_func ("/screens/enroll", test_enroll);
   g_test_add_func ("/screens/working", test_working_screens);
 
   status = g_test_run ();
+  g_clear_object (&a11y_settings);
+  g_ptr_array_unref (problems);
   g_free (shots_dir);
   g_subprocess_send_signal (xvfb, SIGTERM);
   return status;
