@@ -201,6 +201,26 @@ run_request (gpointer data,
       return;
     }
 
+  /* Here, not at construction: curl's global init reads the OpenSSL
+   * configuration, which a start to the login page never needs. */
+  if (self->curl == NULL)
+    {
+      static gsize curl_initialized;
+
+      if (g_once_init_enter (&curl_initialized))
+        {
+          curl_global_init (CURL_GLOBAL_DEFAULT);
+          g_once_init_leave (&curl_initialized, 1);
+        }
+
+      self->curl = curl_easy_init ();
+      if (self->curl == NULL)
+        {
+          fail_task (task, FK_ERROR_FAILED);
+          return;
+        }
+    }
+
   g_mutex_lock (&self->mutex);
   if (self->bearer != NULL)
     auth_header = g_strconcat ("Authorization: Bearer ", self->bearer, NULL);
@@ -345,7 +365,7 @@ fk_api_client_finalize (GObject *object)
 
   /* Waits for a running request: it holds a reference to self anyway. */
   g_thread_pool_free (self->pool, FALSE, TRUE);
-  curl_easy_cleanup (self->curl);
+  g_clear_pointer (&self->curl, curl_easy_cleanup);
   g_free (self->base_url);
   g_free (self->curl_pin);
   if (self->bearer != NULL)
@@ -366,17 +386,8 @@ fk_api_client_class_init (FkApiClientClass *klass)
 static void
 fk_api_client_init (FkApiClient *self)
 {
-  static gsize curl_initialized;
-
-  if (g_once_init_enter (&curl_initialized))
-    {
-      curl_global_init (CURL_GLOBAL_DEFAULT);
-      g_once_init_leave (&curl_initialized, 1);
-    }
-
   g_mutex_init (&self->mutex);
   self->closing = g_cancellable_new ();
-  self->curl = curl_easy_init ();
   self->pool = g_thread_pool_new (run_request, self, 1, FALSE, NULL);
 }
 

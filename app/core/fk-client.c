@@ -724,42 +724,91 @@ handle_token_error (FkClient     *self,
 
 /* Load ------------------------------------------------------------------- */
 
+/* The store opens on its thread while the keyring is asked for the token,
+ * then for the session; the result waits for every step. */
+typedef struct {
+  guint      pending;
+  GError    *error;         /* the first step that failed */
+  FkToken   *token;
+  char      *session_json;  /* made a session only at the end: its clock starts then */
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_clear_error (&data->error);
+  g_clear_object (&data->token);
+  fk_secret_free (data->session_json);
+  g_free (data);
+}
+
+/* Takes @error. */
+static void
+load_step_done (GTask  *task,
+                GError *error)
+{
+  FkClient *self = g_task_get_source_object (task);
+  LoadData *data = g_task_get_task_data (task);
+  g_autoptr(FkSession) session = NULL;
+
+  if (data->error == NULL)
+    data->error = error;
+  else
+    g_clear_error (&error);
+
+  if (--data->pending > 0)
+    return;
+
+  if (data->error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&data->error));
+      return;
+    }
+
+  if (data->token == NULL)
+    {
+      set_state (self, FK_CLIENT_STATE_NOT_ENROLLED);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  use_token (self, data->token);
+  if (fk_token_get_disabled (data->token))
+    {
+      set_state (self, FK_CLIENT_STATE_DISABLED);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  if (data->session_json != NULL)
+    session = fk_session_new_from_json (data->session_json, NULL);
+
+  if (session == NULL)
+    {
+      /* Run out while no process watched it, or from another boot: its
+       * token and data key must not wait in the keyring. */
+      if (data->session_json != NULL)
+        fk_secret_store_clear_async (self->data_dir, FK_SECRET_SESSION, NULL, on_secret_cleared, NULL);
+      set_state (self, FK_CLIENT_STATE_LOCKED);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  start_session (self, session);
+  load_records (self, task);
+}
+
 static void
 on_session_secret_loaded (GObject      *object,
                           GAsyncResult *result,
                           gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  FkClient *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FkSession) session = NULL;
-  char *json;
+  LoadData *data = g_task_get_task_data (task);
+  GError *error = NULL;
 
-  json = fk_secret_store_load_finish (result, &error);
-  if (error != NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (json != NULL)
-    session = fk_session_new_from_json (json, NULL);
-
-  if (session == NULL)
-    {
-      /* Run out while no process watched it, or from another boot: its
-       * token and data key must not wait in the keyring. */
-      if (json != NULL)
-        fk_secret_store_clear_async (self->data_dir, FK_SECRET_SESSION, NULL, on_secret_cleared, NULL);
-      fk_secret_free (json);
-      set_state (self, FK_CLIENT_STATE_LOCKED);
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  fk_secret_free (json);
-  start_session (self, session);
-  load_records (self, task);
+  data->session_json = fk_secret_store_load_finish (result, &error);
+  load_step_done (task, error);
 }
 
 static void
@@ -769,38 +818,26 @@ on_token_secret_loaded (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   FkClient *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FkToken) token = NULL;
+  LoadData *data = g_task_get_task_data (task);
+  GError *error = NULL;
   char *json;
 
   json = fk_secret_store_load_finish (result, &error);
-  if (error != NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
   if (json != NULL)
-    token = fk_token_new_from_json (json, NULL);
-  fk_secret_free (json);
-
-  if (token == NULL)
     {
-      set_state (self, FK_CLIENT_STATE_NOT_ENROLLED);
-      g_task_return_boolean (task, TRUE);
-      return;
+      data->token = fk_token_new_from_json (json, NULL);
+      fk_secret_free (json);
     }
 
-  use_token (self, token);
-  if (fk_token_get_disabled (token))
+  /* A disabled token needs a new activation code, not its session. */
+  if (data->token != NULL && !fk_token_get_disabled (data->token))
     {
-      set_state (self, FK_CLIENT_STATE_DISABLED);
-      g_task_return_boolean (task, TRUE);
-      return;
+      data->pending++;
+      fk_secret_store_load_async (self->data_dir, FK_SECRET_SESSION, g_task_get_cancellable (task),
+                                  on_session_secret_loaded, g_object_ref (task));
     }
 
-  fk_secret_store_load_async (self->data_dir, FK_SECRET_SESSION, g_task_get_cancellable (task),
-                              on_session_secret_loaded, g_object_ref (task));
+  load_step_done (task, error);
 }
 
 static void
@@ -809,17 +846,10 @@ on_store_opened (GObject      *object,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  FkClient *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
 
-  if (!fk_store_open_finish (FK_STORE (object), result, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  fk_secret_store_load_async (self->data_dir, FK_SECRET_TOKEN, g_task_get_cancellable (task),
-                              on_token_secret_loaded, g_object_ref (task));
+  fk_store_open_finish (FK_STORE (object), result, &error);
+  load_step_done (task, error);
 }
 
 void
@@ -829,12 +859,19 @@ fk_client_load_async (FkClient            *self,
                       gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  LoadData *data;
 
   g_return_if_fail (FK_IS_CLIENT (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, fk_client_load_async);
-  fk_store_open_async (self->store, cancellable, on_store_opened, g_steal_pointer (&task));
+  data = g_new0 (LoadData, 1);
+  data->pending = 2;
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+
+  fk_store_open_async (self->store, cancellable, on_store_opened, g_object_ref (task));
+  fk_secret_store_load_async (self->data_dir, FK_SECRET_TOKEN, cancellable,
+                              on_token_secret_loaded, g_object_ref (task));
 }
 
 gboolean
