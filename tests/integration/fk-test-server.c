@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#include <gio/gunixsocketaddress.h>
 #include <sqlite3.h>
 
 #include "fk-test-server.h"
@@ -220,4 +221,36 @@ fk_test_server_assert_db_intact (FkTestServer *server)
   sqlite3_finalize (stmt);
 
   sqlite3_close (db);
+}
+
+void
+fk_test_spin (guint milliseconds)
+{
+  gint64 until = g_get_monotonic_time () + milliseconds * 1000;
+
+  while (g_get_monotonic_time () < until)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+}
+
+void
+fk_test_scan_finger (const char *socket_path,
+                     const char *finger)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketAddress) address = g_unix_socket_address_new (socket_path);
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *command = g_strdup_printf ("SCAN %s", finger);
+
+  connection = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                             command, strlen (command), NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  /* The reader takes the next command only after a pause. */
+  fk_test_spin (100);
 }

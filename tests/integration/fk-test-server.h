@@ -42,6 +42,14 @@ int           fk_test_run            (const char    *input,
                                       const char    *program,
                                       ...) G_GNUC_NULL_TERMINATED;
 
+/* Runs the main context for @milliseconds, for work that has no signal
+ * to wait for. */
+void          fk_test_spin           (guint          milliseconds);
+/* Places @finger on libfprint's virtual reader listening on @socket_path
+ * (one command per connection, only while the reader is claimed). */
+void          fk_test_scan_finger    (const char    *socket_path,
+                                      const char    *finger);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FkTestServer, fk_test_server_free)
 
 G_END_DECLS

@@ -56,38 +56,6 @@ wait_for (GAsyncResult **result)
 }
 
 static void
-spin (guint milliseconds)
-{
-  gint64 until = g_get_monotonic_time () + milliseconds * 1000;
-
-  while (g_get_monotonic_time () < until)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-}
-
-/* The virtual reader takes one command per connection, while claimed. */
-static void
-send_scan (Fixture    *fixture,
-           const char *finger)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketAddress) address = g_unix_socket_address_new (fixture->socket_path);
-  g_autoptr(GSocketConnection) connection = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *command = g_strdup_printf ("SCAN %s", finger);
-
-  connection = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), NULL, &error);
-  g_assert_no_error (error);
-  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
-                             command, strlen (command), NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
-  spin (100);
-}
-
-static void
 on_scanning (FkFingerprint *fingerprint,
              Fixture       *fixture)
 {
@@ -103,7 +71,7 @@ wait_scanning (Fixture *fixture,
   while (fixture->scanning < count)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      spin (10);
+      fk_test_spin (10);
     }
 }
 
@@ -153,7 +121,7 @@ fixture_setup (Fixture       *fixture,
                                NULL, on_ready, &finger);
   wait_scanning (fixture, 1);
   for (guint i = 0; i < 5; i++)
-    send_scan (fixture, FINGER);
+    fk_test_scan_finger (fixture->socket_path, FINGER);
   g_assert_true (fk_fingerprint_enroll_finish (fk_client_get_fingerprint (fixture->client),
                                                wait_for (&finger), &error));
   g_assert_no_error (error);
@@ -193,7 +161,7 @@ login_finger (Fixture     *fixture,
   if (result == NULL)
     {
       wait_scanning (fixture, scanning + 1);
-      send_scan (fixture, finger);
+      fk_test_scan_finger (fixture->socket_path, finger);
     }
   return fk_client_login_fingerprint_finish (fixture->client, wait_for (&result), error);
 }
@@ -317,7 +285,7 @@ login_pin_and_finger (Fixture     *fixture,
   if (result == NULL)
     {
       wait_scanning (fixture, scanning + 1);
-      send_scan (fixture, finger);
+      fk_test_scan_finger (fixture->socket_path, finger);
     }
   return fk_client_login_finish (fixture->client, wait_for (&result), error);
 }
@@ -454,7 +422,7 @@ test_five_wrong_fingers_wait (Fixture       *fixture,
   fk_client_login_async (fixture->client, PIN, NULL, on_ready, &result);
   g_assert_false (fk_client_login_finish (fixture->client, wait_for (&result), &error));
   g_assert_error (error, FK_ERROR, FK_ERROR_RATE_LIMITED);
-  spin (300);
+  fk_test_spin (300);
   g_assert_cmpuint (fixture->scanning, ==, scanning);
   g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_LOCKED);
   g_assert_cmpint (fk_client_get_attempts_left (fixture->client), ==, FK_MAX_FAILED_PINS);

@@ -43,18 +43,6 @@ wait_for (GAsyncResult **result)
   return *result;
 }
 
-static void
-spin (guint milliseconds)
-{
-  gint64 until = g_get_monotonic_time () + milliseconds * 1000;
-
-  while (g_get_monotonic_time () < until)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-}
-
 static FkClient *
 load_client (const char *data_dir)
 {
@@ -274,7 +262,7 @@ test_revoke_while_logged_in (Fixture       *fixture,
   admin_revoke (fixture);
   unsent = save_tip (fixture, &error);
   g_assert_no_error (error);
-  spin (200);
+  fk_test_spin (200);
   g_assert_false (sync_now (fixture, &error));
   g_assert_error (error, FK_ERROR, FK_ERROR_DEVICE_REVOKED);
 
@@ -405,7 +393,7 @@ test_session_expires (Fixture       *fixture,
 
   g_assert_cmpint (fk_client_get_session_remaining (fixture->client), <=, 2);
   g_signal_connect (fixture->client, "notify::state", G_CALLBACK (on_state_changed), &changes);
-  spin (2600);
+  fk_test_spin (2600);
   g_assert_cmpuint (changes, ==, 1);
   g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_LOCKED);
   g_assert_cmpuint (g_list_model_get_n_items (fk_client_get_tips (fixture->client)), ==, 0);
@@ -448,7 +436,7 @@ test_session_expires_during_sync (Fixture       *fixture,
   g_assert_false (sync_now (fixture, &error));
   g_assert_nonnull (error);
   g_clear_error (&error);
-  spin (3200);
+  fk_test_spin (3200);
   g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_LOCKED);
   g_assert_cmpint (fk_test_server_count_records (fixture->server, NULL), <, uuids->len);
 
@@ -459,7 +447,7 @@ test_session_expires_during_sync (Fixture       *fixture,
       g_assert_true (login (fixture, PIN, &error));
       g_assert_no_error (error);
       sync_now (fixture, NULL);
-      spin (3200);
+      fk_test_spin (3200);
     }
   for (guint i = 0; i < uuids->len; i++)
     g_assert_cmpint (fk_test_server_count_records (fixture->server, g_ptr_array_index (uuids, i)), ==, 1);

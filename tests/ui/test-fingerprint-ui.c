@@ -38,38 +38,6 @@ typedef struct {
 } Fixture;
 
 static void
-spin (guint milliseconds)
-{
-  gint64 until = g_get_monotonic_time () + milliseconds * 1000;
-
-  while (g_get_monotonic_time () < until)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-}
-
-/* The virtual reader takes one command per connection, while claimed. */
-static void
-send_scan (Fixture    *fixture,
-           const char *finger)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketAddress) address = g_unix_socket_address_new (fixture->socket_path);
-  g_autoptr(GSocketConnection) connection = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *command = g_strdup_printf ("SCAN %s", finger);
-
-  connection = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), NULL, &error);
-  g_assert_no_error (error);
-  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
-                             command, strlen (command), NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
-  spin (100);
-}
-
-static void
 on_scanning (FkFingerprint *fingerprint,
              Fixture       *fixture)
 {
@@ -86,7 +54,7 @@ wait_scanning (Fixture *fixture,
     {
       if (g_get_monotonic_time () > deadline)
         g_error ("The reader never started listening");
-      spin (10);
+      fk_test_spin (10);
     }
 }
 
@@ -107,7 +75,7 @@ wait_label (Fixture    *fixture,
     {
       if (g_get_monotonic_time () > deadline)
         g_error ("No label “%s” appeared", text);
-      spin (10);
+      fk_test_spin (10);
     }
 }
 
@@ -120,7 +88,7 @@ wait_hidden (GtkWidget *widget)
     {
       if (g_get_monotonic_time () > deadline)
         g_error ("A page stayed on screen");
-      spin (10);
+      fk_test_spin (10);
     }
 }
 
@@ -174,7 +142,7 @@ ensure_finger (Fixture *fixture)
   fk_fingerprint_enroll_async (fingerprint, "right-index-finger", NULL, fk_ui_test_on_ready, &enrolled);
   wait_scanning (fixture, fixture->scanning + 1);
   for (guint i = 0; i < ENROLL_STAGES; i++)
-    send_scan (fixture, FINGER);
+    fk_test_scan_finger (fixture->socket_path, FINGER);
   g_assert_true (fk_fingerprint_enroll_finish (fingerprint, fk_ui_test_wait_result (&enrolled), &error));
   g_assert_no_error (error);
 }
@@ -345,7 +313,7 @@ test_enroll_offer (Fixture       *fixture,
   fk_ui_test_click (find_button (fixture, "Use Fingerprint"));
   wait_label (fixture, "Place your finger on the fingerprint reader.", 10);
   wait_scanning (fixture, 1);
-  send_scan (fixture, FINGER);
+  fk_test_scan_finger (fixture->socket_path, FINGER);
   wait_label (fixture, "Lift and place your finger again. 4 scans left.", 10);
   fk_ui_test_click (find_button (fixture, "Cancel"));
   fk_ui_test_wait_mapped (find_button (fixture, "Not Now"), 10);
@@ -354,10 +322,10 @@ test_enroll_offer (Fixture       *fixture,
   fk_ui_test_click (find_button (fixture, "Use Fingerprint"));
   wait_scanning (fixture, 2);
   for (guint i = 0; i < ENROLL_STAGES - 1; i++)
-    send_scan (fixture, FINGER);
+    fk_test_scan_finger (fixture->socket_path, FINGER);
   scans_left = g_strdup_printf ("Lift and place your finger again. %u scan left.", 1);
   wait_label (fixture, scans_left, 10);
-  send_scan (fixture, FINGER);
+  fk_test_scan_finger (fixture->socket_path, FINGER);
   fk_ui_test_wait_until (&fixture->enrolled, 20);
 
   /* The next PIN login makes the copy. */
@@ -381,12 +349,12 @@ test_login_with_finger (Fixture       *fixture,
 
   wait_label (fixture, "Touch the fingerprint reader", 10);
   wait_scanning (fixture, scanning + 1);
-  send_scan (fixture, "someone-else");
+  fk_test_scan_finger (fixture->socket_path, "someone-else");
   wait_label (fixture, "The fingerprint did not match. Try again or use your PIN.", 10);
   g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_LOCKED);
 
   wait_scanning (fixture, scanning + 2);
-  send_scan (fixture, FINGER);
+  fk_test_scan_finger (fixture->socket_path, FINGER);
   fk_ui_test_wait_state (fixture->client, FK_CLIENT_STATE_UNLOCKED, 30);
   wait_hidden (login);
   fk_ui_test_wait_mapped (find (fixture, FK_TYPE_MAIN_PAGE), 10);
@@ -414,7 +382,7 @@ test_pin_beside_finger (Fixture       *fixture,
   fk_ui_test_wait_mapped (login, 10);
   wait_label (fixture, "Touch the fingerprint reader", 10);
   wait_scanning (fixture, scanning + 2);
-  send_scan (fixture, FINGER);
+  fk_test_scan_finger (fixture->socket_path, FINGER);
   fk_ui_test_wait_state (fixture->client, FK_CLIENT_STATE_UNLOCKED, 30);
   wait_hidden (login);
 }
@@ -435,7 +403,7 @@ test_too_many_fingers (Fixture       *fixture,
   for (guint i = 1; i <= 5; i++)
     {
       wait_scanning (fixture, scanning + i);
-      send_scan (fixture, "someone-else");
+      fk_test_scan_finger (fixture->socket_path, "someone-else");
     }
   wait_label (fixture, "Too many fingerprints did not match. Use your PIN.", 10);
   g_assert_false (fk_client_get_fingerprint_ready (fixture->client));
@@ -444,7 +412,7 @@ test_too_many_fingers (Fixture       *fixture,
   g_assert_false (gtk_widget_get_mapped (retry));
 
   /* The reader has stopped listening for good. */
-  spin (500);
+  fk_test_spin (500);
   g_assert_cmpuint (fixture->scanning, ==, scanning + 5);
 
   type_pin (fixture, login, FK_UI_TEST_PIN);
@@ -474,7 +442,7 @@ wait_sensitive (GtkWidget *widget)
     {
       if (g_get_monotonic_time () > deadline)
         g_error ("The switch stayed insensitive");
-      spin (10);
+      fk_test_spin (10);
     }
 }
 
@@ -512,7 +480,7 @@ test_preferences_required (Fixture       *fixture,
 {
   GtkWidget *fingerprint_switch = open_preferences (fixture);
 
-  spin (300);
+  fk_test_spin (300);
   g_assert_true (gtk_switch_get_active (GTK_SWITCH (fingerprint_switch)));
   g_assert_false (gtk_widget_is_sensitive (fingerprint_switch));
   g_assert_nonnull (fk_ui_test_find_label_text (fixture->test_window,
@@ -531,7 +499,7 @@ test_pin_then_finger (Fixture       *fixture,
 
   g_assert_true (fk_client_get_fingerprint_required (fixture->client));
   login = show_window (fixture);
-  spin (300);
+  fk_test_spin (300);
   g_assert_null (fk_ui_test_find_label_text (login, "Touch the fingerprint reader"));
   g_assert_cmpuint (fixture->scanning, ==, scanning);
 
@@ -539,7 +507,7 @@ test_pin_then_finger (Fixture       *fixture,
   wait_label (fixture, "Now touch the fingerprint reader", 10);
   wait_scanning (fixture, scanning + 1);
   g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_LOCKED);
-  send_scan (fixture, FINGER);
+  fk_test_scan_finger (fixture->socket_path, FINGER);
   fk_ui_test_wait_state (fixture->client, FK_CLIENT_STATE_UNLOCKED, 30);
   wait_hidden (login);
 }
@@ -560,14 +528,14 @@ test_pin_and_finger_wait (Fixture       *fixture,
     {
       type_pin (fixture, login, FK_UI_TEST_PIN);
       wait_scanning (fixture, scanning + i);
-      send_scan (fixture, "someone-else");
+      fk_test_scan_finger (fixture->socket_path, "someone-else");
       wait_sensitive (pad);
     }
   wait_label (fixture, "Too many fingerprints did not match. Try again in 5 minutes.", 10);
 
   type_pin (fixture, login, FK_UI_TEST_PIN);
   wait_sensitive (pad);
-  spin (500);
+  fk_test_spin (500);
   wait_label (fixture, "Too many fingerprints did not match. Try again in 5 minutes.", 10);
   g_assert_cmpuint (fixture->scanning, ==, scanning + 5);
   g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_LOCKED);
@@ -590,7 +558,7 @@ test_preferences_after_policy_pin (Fixture       *fixture,
   g_assert_false (fk_client_get_fingerprint_ready (fixture->client));
 
   fingerprint_switch = open_preferences (fixture);
-  spin (300);
+  fk_test_spin (300);
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (fingerprint_switch)));
   g_assert_false (gtk_widget_is_sensitive (fingerprint_switch));
   g_assert_nonnull (fk_ui_test_find_label_text (fixture->test_window, "Your organisation allows only the PIN."));
