@@ -212,18 +212,21 @@ fk_application_startup (GApplication *application)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
 
+  /* Before GTK's start, which opens the display and the GL driver: the
+   * store and the keyring answer on their own threads meanwhile. */
+  self->client = fk_client_new (self->data_dir);
+  fk_client_load_async (self->client, self->cancellable, on_load_ready, g_object_ref (self));
+
   G_APPLICATION_CLASS (fk_application_parent_class)->startup (application);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
 
-  self->client = fk_client_new (self->data_dir);
   self->settings = g_settings_new (APP_ID);
   g_signal_connect_object (self->settings, "changed::retention-days", G_CALLBACK (on_retention_changed), self,
                            G_CONNECT_SWAPPED);
   on_retention_changed (self);
-  fk_client_load_async (self->client, self->cancellable, on_load_ready, g_object_ref (self));
 }
 
 static void

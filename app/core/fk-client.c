@@ -724,8 +724,9 @@ handle_token_error (FkClient     *self,
 
 /* Load ------------------------------------------------------------------- */
 
-/* The store opens on its thread while the keyring is asked for the token,
- * then for the session; the result waits for every step. */
+/* The store opens on its thread while the keyring's thread is asked for
+ * the token and the session, all at once, so none waits for the main loop
+ * that GTK's start keeps busy; the result waits for every step. */
 typedef struct {
   guint      pending;
   GError    *error;         /* the first step that failed */
@@ -765,6 +766,14 @@ load_step_done (GTask  *task,
       return;
     }
 
+  /* A session left behind by a token that is gone or disabled, or run out
+   * while no process watched it, or from another boot: its token and data
+   * key must not wait in the keyring. */
+  if (data->session_json != NULL &&
+      (data->token == NULL || fk_token_get_disabled (data->token) ||
+       (session = fk_session_new_from_json (data->session_json, NULL)) == NULL))
+    fk_secret_store_clear_async (self->data_dir, FK_SECRET_SESSION, NULL, on_secret_cleared, NULL);
+
   if (data->token == NULL)
     {
       set_state (self, FK_CLIENT_STATE_NOT_ENROLLED);
@@ -780,15 +789,8 @@ load_step_done (GTask  *task,
       return;
     }
 
-  if (data->session_json != NULL)
-    session = fk_session_new_from_json (data->session_json, NULL);
-
   if (session == NULL)
     {
-      /* Run out while no process watched it, or from another boot: its
-       * token and data key must not wait in the keyring. */
-      if (data->session_json != NULL)
-        fk_secret_store_clear_async (self->data_dir, FK_SECRET_SESSION, NULL, on_secret_cleared, NULL);
       set_state (self, FK_CLIENT_STATE_LOCKED);
       g_task_return_boolean (task, TRUE);
       return;
@@ -817,7 +819,6 @@ on_token_secret_loaded (GObject      *object,
                         gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  FkClient *self = g_task_get_source_object (task);
   LoadData *data = g_task_get_task_data (task);
   GError *error = NULL;
   char *json;
@@ -827,14 +828,6 @@ on_token_secret_loaded (GObject      *object,
     {
       data->token = fk_token_new_from_json (json, NULL);
       fk_secret_free (json);
-    }
-
-  /* A disabled token needs a new activation code, not its session. */
-  if (data->token != NULL && !fk_token_get_disabled (data->token))
-    {
-      data->pending++;
-      fk_secret_store_load_async (self->data_dir, FK_SECRET_SESSION, g_task_get_cancellable (task),
-                                  on_session_secret_loaded, g_object_ref (task));
     }
 
   load_step_done (task, error);
@@ -866,12 +859,14 @@ fk_client_load_async (FkClient            *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, fk_client_load_async);
   data = g_new0 (LoadData, 1);
-  data->pending = 2;
+  data->pending = 3;
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
 
   fk_store_open_async (self->store, cancellable, on_store_opened, g_object_ref (task));
   fk_secret_store_load_async (self->data_dir, FK_SECRET_TOKEN, cancellable,
                               on_token_secret_loaded, g_object_ref (task));
+  fk_secret_store_load_async (self->data_dir, FK_SECRET_SESSION, cancellable,
+                              on_session_secret_loaded, g_object_ref (task));
 }
 
 gboolean

@@ -52,13 +52,12 @@ typedef struct {
   char         *secret;
 } Op;
 
-/* One keyring operation at a time, in the order asked: a clear is a search
- * then a delete, and a save issued between the two would be deleted.
- * Used from the main thread only, like everything in FkClient. */
-static GQueue pending = G_QUEUE_INIT;
-static gboolean busy;
-
-static void run_next (void);
+/* The keyring is asked on its own thread, through libsecret's blocking
+ * calls, so that an answer never waits for the main loop to turn: the
+ * start asks for the token while GTK opens the display.  One operation at
+ * a time, in the order asked: a clear is a search then a delete, and a
+ * save issued between the two would be deleted. */
+static GThreadPool *worker;
 
 static const char *
 secret_label (FkSecretKind kind)
@@ -81,8 +80,8 @@ op_free (Op *op)
 }
 
 static void
-propagate_keyring_error (GTask  *task,
-                         GError *error)
+return_keyring_error (GTask  *task,
+                      GError *error)
 {
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -99,105 +98,56 @@ propagate_keyring_error (GTask  *task,
 }
 
 static void
-op_done (GTask *task)
+run_op (gpointer data,
+        gpointer user_data)
 {
-  g_object_unref (task);
-  busy = FALSE;
-  run_next ();
-}
-
-static void
-on_store_ready (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  GTask *task = user_data;
-  GError *error = NULL;
-
-  if (!secret_password_store_finish (result, &error))
-    propagate_keyring_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-  op_done (task);
-}
-
-static void
-on_lookup_ready (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GTask *task = user_data;
+  g_autoptr(GTask) task = data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  Op *op = g_task_get_task_data (task);
   GError *error = NULL;
   char *secret;
 
-  secret = secret_password_lookup_finish (result, &error);
-  if (error != NULL)
-    propagate_keyring_error (task, error);
-  else
-    g_task_return_pointer (task, secret, (GDestroyNotify) fk_secret_free);
-  op_done (task);
-}
-
-static void
-on_clear_ready (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  GTask *task = user_data;
-  GError *error = NULL;
-
-  /* FALSE without error means there was nothing to clear: fine. */
-  secret_password_clear_finish (result, &error);
-  if (error != NULL)
-    propagate_keyring_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-  op_done (task);
-}
-
-static void
-run_next (void)
-{
-  GTask *task;
-  GCancellable *cancellable;
-  Op *op;
-
-  if (busy || (task = g_queue_pop_head (&pending)) == NULL)
+  if (g_task_return_error_if_cancelled (task))
     return;
-
-  busy = TRUE;
-  op = g_task_get_task_data (task);
-  cancellable = g_task_get_cancellable (task);
 
   switch (op->kind)
     {
     case OP_SAVE:
-      secret_password_store (get_schema (),
-                             op->secret_kind == FK_SECRET_SESSION ? SECRET_COLLECTION_SESSION : SECRET_COLLECTION_DEFAULT,
-                             secret_label (op->secret_kind),
-                             op->secret, cancellable, on_store_ready, task,
-                             "kind", kind_to_string (op->secret_kind),
-                             "scope", op->scope,
-                             NULL);
+      secret_password_store_sync (get_schema (),
+                                  op->secret_kind == FK_SECRET_SESSION ? SECRET_COLLECTION_SESSION : SECRET_COLLECTION_DEFAULT,
+                                  secret_label (op->secret_kind),
+                                  op->secret, cancellable, &error,
+                                  "kind", kind_to_string (op->secret_kind),
+                                  "scope", op->scope,
+                                  NULL);
       break;
     case OP_LOAD:
-      secret_password_lookup (get_schema (), cancellable, on_lookup_ready, task,
-                              "kind", kind_to_string (op->secret_kind),
-                              "scope", op->scope,
-                              NULL);
-      break;
-    case OP_FLUSH:
-      g_task_return_boolean (task, TRUE);
-      op_done (task);
+      secret = secret_password_lookup_sync (get_schema (), cancellable, &error,
+                                            "kind", kind_to_string (op->secret_kind),
+                                            "scope", op->scope,
+                                            NULL);
+      if (error == NULL)
+        {
+          g_task_return_pointer (task, secret, (GDestroyNotify) fk_secret_free);
+          return;
+        }
       break;
     case OP_CLEAR:
+      /* FALSE without error means there was nothing to clear: fine. */
+      secret_password_clear_sync (get_schema (), cancellable, &error,
+                                  "kind", kind_to_string (op->secret_kind),
+                                  "scope", op->scope,
+                                  NULL);
+      break;
+    case OP_FLUSH:
     default:
-      secret_password_clear (get_schema (), cancellable, on_clear_ready, task,
-                             "kind", kind_to_string (op->secret_kind),
-                             "scope", op->scope,
-                             NULL);
       break;
     }
+
+  if (error != NULL)
+    return_keyring_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -220,8 +170,10 @@ queue_op (OpKind               kind,
   op->secret = g_strdup (secret);
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, op, (GDestroyNotify) op_free);
-  g_queue_push_tail (&pending, task);
-  run_next ();
+
+  if (g_once_init_enter (&worker))
+    g_once_init_leave (&worker, g_thread_pool_new (run_op, NULL, 1, FALSE, NULL));
+  g_thread_pool_push (worker, task, NULL);
 }
 
 void

@@ -1,5 +1,6 @@
 /* test-client-load.c: FkClient's start, where the store opens while the
- * keyring is asked for the token: one result, whatever comes first
+ * keyring is asked for the token and the session: one result, whatever
+ * comes first, and none of it waiting for the main loop
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,7 +10,9 @@
 
 #include "fk-client.h"
 #include "fk-error.h"
+#include "fk-secret-store.h"
 
+#include "fk-test-secrets.h"
 #include "fk-test-server.h"
 
 typedef struct {
@@ -115,6 +118,80 @@ test_not_enrolled (Fixture       *fixture,
   drain_main_context ();
 }
 
+/* GTK's start (display, GL driver) keeps the main thread from the main
+ * loop for a long while on a phone; the store and the keyring must have
+ * answered by its end, so the first turns of the loop find the result. */
+static void
+test_answers_without_main_loop (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fk_client_load_async (fixture->client, NULL, on_ready, fixture);
+  g_usleep (2 * G_USEC_PER_SEC);
+
+  for (guint i = 0; i < 20 && fixture->result == NULL; i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  g_assert_nonnull (fixture->result);
+  g_assert_true (fk_client_load_finish (fixture->client, fixture->result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_NOT_ENROLLED);
+  drain_main_context ();
+}
+
+static void
+on_flushed (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  gboolean *flushed = user_data;
+
+  g_assert_true (fk_secret_store_flush_finish (result, NULL));
+  *flushed = TRUE;
+}
+
+static void
+on_saved (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  gboolean *saved = user_data;
+
+  g_assert_true (fk_secret_store_save_finish (result, NULL));
+  *saved = TRUE;
+}
+
+/* A session whose token is gone (a wipe cut short, say) unlocks nothing
+ * and must not keep its token and data key in the keyring. */
+static void
+test_orphan_session_cleared (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *left = NULL;
+  gboolean saved = FALSE;
+  gboolean flushed = FALSE;
+
+  fk_secret_store_save_async (fixture->data_dir, FK_SECRET_SESSION, "{\"invented\":true}", NULL, on_saved, &saved);
+  while (!saved)
+    g_main_context_iteration (NULL, TRUE);
+  left = fk_test_keyring_lookup (fixture->data_dir, "session");
+  g_assert_nonnull (left);
+  g_clear_pointer (&left, g_free);
+
+  fk_client_load_async (fixture->client, NULL, on_ready, fixture);
+  g_assert_true (fk_client_load_finish (fixture->client, wait_for_result (fixture), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_NOT_ENROLLED);
+
+  fk_secret_store_flush_async (NULL, on_flushed, &flushed);
+  while (!flushed)
+    g_main_context_iteration (NULL, TRUE);
+  left = fk_test_keyring_lookup (fixture->data_dir, "session");
+  g_assert_null (left);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -125,6 +202,8 @@ main (int   argc,
   ADD ("/client-load/store-fails", test_store_fails);
   ADD ("/client-load/cancelled", test_cancelled);
   ADD ("/client-load/not-enrolled", test_not_enrolled);
+  ADD ("/client-load/answers-without-main-loop", test_answers_without_main_loop);
+  ADD ("/client-load/orphan-session-cleared", test_orphan_session_cleared);
 #undef ADD
 
   return g_test_run ();
