@@ -1,4 +1,4 @@
-/* fk-api-client.c: protocol v1 over libcurl, pinned to the enrolled server
+/* fk-api-client.c: protocol v1 over HTTPS, pinned to the enrolled server
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,11 +8,12 @@
 
 #include <string.h>
 
-#include <curl/curl.h>
+#include <gmodule.h>
 
 #include "fk-api-client.h"
 #include "fk-crypto.h"
 #include "fk-error.h"
+#include "fk-http-transport.h"
 #include "fk-protocol.h"
 
 /* Bodies above this are sent gzipped; below it the header costs more. */
@@ -34,7 +35,8 @@ struct _FkApiClient
 
   /* Only touched from the pool's single thread, so the connection is reused. */
   GThreadPool *pool;
-  CURL        *curl;
+  const FkHttpTransport *transport;
+  FkHttpConnection *connection;
   GCancellable *closing;
 };
 
@@ -49,11 +51,6 @@ typedef struct {
   JsonObject *problem;     /* set by the worker on an error reply */
 } Request;
 
-typedef struct {
-  GByteArray *data;
-  guint       retry_after;
-} Response;
-
 static void
 request_free (Request *request)
 {
@@ -64,58 +61,6 @@ request_free (Request *request)
   g_free (request->body);
   g_clear_pointer (&request->problem, json_object_unref);
   g_free (request);
-}
-
-static size_t
-on_curl_write (char   *data,
-               size_t  size,
-               size_t  count,
-               void   *user_data)
-{
-  Response *response = user_data;
-
-  g_byte_array_append (response->data, (const guint8 *) data, size * count);
-  return size * count;
-}
-
-static size_t
-on_curl_header (char   *data,
-                size_t  size,
-                size_t  count,
-                void   *user_data)
-{
-  Response *response = user_data;
-  gsize length = size * count;
-  static const char name[] = "retry-after:";
-
-  if (length > strlen (name) && g_ascii_strncasecmp (data, name, strlen (name)) == 0)
-    {
-      g_autofree char *value = g_strndup (data + strlen (name), length - strlen (name));
-      guint64 seconds;
-
-      if (g_ascii_string_to_unsigned (g_strstrip (value), 10, 0, 3600, &seconds, NULL))
-        response->retry_after = seconds;
-    }
-
-  return length;
-}
-
-typedef struct {
-  GCancellable *request;
-  GCancellable *closing;
-} Cancellables;
-
-static int
-on_curl_progress (void       *user_data,
-                  curl_off_t  dltotal,
-                  curl_off_t  dlnow,
-                  curl_off_t  ultotal,
-                  curl_off_t  ulnow)
-{
-  Cancellables *cancellables = user_data;
-
-  return g_cancellable_is_cancelled (cancellables->request) ||
-         g_cancellable_is_cancelled (cancellables->closing) ? 1 : 0;
 }
 
 static GBytes *
@@ -167,6 +112,44 @@ parse_json (GByteArray *data)
   return json_node_copy (json_parser_get_root (parser));
 }
 
+/* Loaded at the first request, on the request thread, and kept: see
+ * fk-http-transport.h.  FALTKOLL_HTTP_MODULE names it in a build tree. */
+static const FkHttpTransport *
+load_transport (void)
+{
+  static const FkHttpTransport *transport;
+  static gsize loaded;
+
+  if (g_once_init_enter (&loaded))
+    {
+      const char *path = g_getenv ("FALTKOLL_HTTP_MODULE");
+      FkHttpTransportGetFunc get_transport = NULL;
+      GModule *module;
+
+      if (path == NULL || path[0] == '\0')
+        path = FK_HTTP_MODULE_PATH;
+
+      module = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+      if (module == NULL)
+        g_warning ("Cannot load the HTTP module: %s", g_module_error ());
+      else if (!g_module_symbol (module, FK_HTTP_TRANSPORT_GET_SYMBOL, (gpointer *) &get_transport) ||
+               get_transport == NULL || get_transport ()->version != FK_HTTP_TRANSPORT_VERSION)
+        {
+          g_warning ("%s is not an HTTP module of this version of Fältkoll", path);
+          g_module_close (module);
+        }
+      else
+        {
+          g_module_make_resident (module);
+          transport = get_transport ();
+        }
+
+      g_once_init_leave (&loaded, 1);
+    }
+
+  return transport;
+}
+
 static void
 run_request (gpointer data,
              gpointer pool_data)
@@ -174,17 +157,15 @@ run_request (gpointer data,
   g_autoptr(GTask) task = data;
   FkApiClient *self = pool_data;
   Request *request = g_task_get_task_data (task);
-  Cancellables cancellables = { g_task_get_cancellable (task), self->closing };
   g_autoptr(GByteArray) received = g_byte_array_new ();
   g_autoptr(GBytes) gzipped = NULL;
   g_autofree char *url = g_strconcat (self->base_url, request->path, NULL);
   g_autofree char *auth_header = NULL;
   g_autoptr(JsonNode) node = NULL;
-  struct curl_slist *headers = NULL;
-  Response response = { received, 0 };
-  curl_off_t uploaded = 0, downloaded = 0;
-  long status = 0, connects = 0, http_version = 0;
-  CURLcode code;
+  const char *headers[5];
+  guint n_headers = 0;
+  FkHttpRequest http_request = { 0 };
+  FkHttpReply reply = { 0 };
 
   if (request->barrier)
     {
@@ -201,20 +182,14 @@ run_request (gpointer data,
       return;
     }
 
-  /* Here, not at construction: curl's global init reads the OpenSSL
-   * configuration, which a start to the login page never needs. */
-  if (self->curl == NULL)
+  if (self->connection == NULL)
     {
-      static gsize curl_initialized;
-
-      if (g_once_init_enter (&curl_initialized))
+      if ((self->transport = load_transport ()) == NULL)
         {
-          curl_global_init (CURL_GLOBAL_DEFAULT);
-          g_once_init_leave (&curl_initialized, 1);
+          fail_task (task, FK_ERROR_INCOMPLETE_INSTALL);
+          return;
         }
-
-      self->curl = curl_easy_init ();
-      if (self->curl == NULL)
+      if ((self->connection = self->transport->connection_new ()) == NULL)
         {
           fail_task (task, FK_ERROR_FAILED);
           return;
@@ -226,89 +201,61 @@ run_request (gpointer data,
     auth_header = g_strconcat ("Authorization: Bearer ", self->bearer, NULL);
   g_mutex_unlock (&self->mutex);
 
-  curl_easy_reset (self->curl);
-  curl_easy_setopt (self->curl, CURLOPT_URL, url);
-  curl_easy_setopt (self->curl, CURLOPT_PROTOCOLS_STR, "https");
-  /* The pin is the trust anchor (docs/security.md): the server's own CA is
-   * in no trust store, and any CA-issued certificate without the pinned key
-   * is refused by CURLOPT_PINNEDPUBLICKEY. */
-  curl_easy_setopt (self->curl, CURLOPT_SSL_VERIFYPEER, 0L);
-  curl_easy_setopt (self->curl, CURLOPT_SSL_VERIFYHOST, 0L);
-  curl_easy_setopt (self->curl, CURLOPT_PINNEDPUBLICKEY, self->curl_pin);
-  curl_easy_setopt (self->curl, CURLOPT_SSLVERSION, (long) CURL_SSLVERSION_TLSv1_2);
-  /* h2 where the server offers it in ALPN, else HTTP/1.1; either way the
-   * easy handle keeps the connection for the next request. */
-  curl_easy_setopt (self->curl, CURLOPT_HTTP_VERSION, (long) CURL_HTTP_VERSION_2TLS);
-  curl_easy_setopt (self->curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt (self->curl, CURLOPT_CONNECTTIMEOUT, 10L);
-  curl_easy_setopt (self->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt (self->curl, CURLOPT_LOW_SPEED_TIME, 20L);
-  curl_easy_setopt (self->curl, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt (self->curl, CURLOPT_USERAGENT, "Faltkoll/" PACKAGE_VERSION);
-  curl_easy_setopt (self->curl, CURLOPT_CUSTOMREQUEST, request->method);
-  curl_easy_setopt (self->curl, CURLOPT_WRITEFUNCTION, on_curl_write);
-  curl_easy_setopt (self->curl, CURLOPT_WRITEDATA, &response);
-  curl_easy_setopt (self->curl, CURLOPT_HEADERFUNCTION, on_curl_header);
-  curl_easy_setopt (self->curl, CURLOPT_HEADERDATA, &response);
-  curl_easy_setopt (self->curl, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt (self->curl, CURLOPT_XFERINFOFUNCTION, on_curl_progress);
-  curl_easy_setopt (self->curl, CURLOPT_XFERINFODATA, &cancellables);
-
-  headers = curl_slist_append (headers, "Accept: " FK_CONTENT_TYPE_JSON ", " FK_CONTENT_TYPE_PROBLEM);
+  headers[n_headers++] = "Accept: " FK_CONTENT_TYPE_JSON ", " FK_CONTENT_TYPE_PROBLEM;
   if (auth_header != NULL)
-    headers = curl_slist_append (headers, auth_header);
+    headers[n_headers++] = auth_header;
+
+  http_request.method = request->method;
+  http_request.url = url;
+  http_request.pinned_key = self->curl_pin;
+  http_request.headers = headers;
+  http_request.cancellable = g_task_get_cancellable (task);
+  http_request.closing = self->closing;
   if (request->body != NULL)
     {
-      headers = curl_slist_append (headers, "Content-Type: " FK_CONTENT_TYPE_JSON "; charset=utf-8");
+      headers[n_headers++] = "Content-Type: " FK_CONTENT_TYPE_JSON "; charset=utf-8";
       if (request->body_length > GZIP_THRESHOLD && (gzipped = gzip_body (request->body, request->body_length)) != NULL)
         {
-          headers = curl_slist_append (headers, "Content-Encoding: gzip");
-          curl_easy_setopt (self->curl, CURLOPT_POSTFIELDS, g_bytes_get_data (gzipped, NULL));
-          curl_easy_setopt (self->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) g_bytes_get_size (gzipped));
+          headers[n_headers++] = "Content-Encoding: gzip";
+          http_request.body = g_bytes_get_data (gzipped, &http_request.body_length);
         }
       else
         {
-          curl_easy_setopt (self->curl, CURLOPT_POSTFIELDS, request->body);
-          curl_easy_setopt (self->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) request->body_length);
+          http_request.body = request->body;
+          http_request.body_length = request->body_length;
         }
     }
-  curl_easy_setopt (self->curl, CURLOPT_HTTPHEADER, headers);
+  headers[n_headers] = NULL;
 
-  code = curl_easy_perform (self->curl);
+  reply.body = received;
+  self->transport->perform (self->connection, &http_request, &reply);
 
-  curl_easy_getinfo (self->curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_easy_getinfo (self->curl, CURLINFO_SIZE_UPLOAD_T, &uploaded);
-  curl_easy_getinfo (self->curl, CURLINFO_SIZE_DOWNLOAD_T, &downloaded);
-  curl_easy_getinfo (self->curl, CURLINFO_NUM_CONNECTS, &connects);
-  curl_easy_getinfo (self->curl, CURLINFO_HTTP_VERSION, &http_version);
-  curl_easy_setopt (self->curl, CURLOPT_HTTPHEADER, NULL);
-  curl_slist_free_all (headers);
-  g_clear_pointer (&auth_header, g_free);
+  if (auth_header != NULL)
+    fk_crypto_wipe (auth_header, strlen (auth_header));
 
   g_mutex_lock (&self->mutex);
   self->requests++;
-  self->bytes += uploaded + downloaded;
-  self->connections += connects;
-  if (code == CURLE_OK)
-    self->http_version = http_version == CURL_HTTP_VERSION_2_0 ? "2" :
-                         http_version == CURL_HTTP_VERSION_1_1 ? "1.1" : "1.0";
+  self->bytes += reply.bytes;
+  self->connections += reply.connections;
+  if (reply.outcome == FK_HTTP_REPLIED)
+    self->http_version = reply.http_version;
   g_mutex_unlock (&self->mutex);
 
-  if (code == CURLE_ABORTED_BY_CALLBACK)
+  switch (reply.outcome)
     {
+    case FK_HTTP_REPLIED:
+      break;
+    case FK_HTTP_CANCELLED:
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
       return;
-    }
-  if (code == CURLE_SSL_PINNEDPUBKEYNOTMATCH)
-    {
+    case FK_HTTP_PIN_MISMATCH:
       /* Handled, and the officer is told; but worth a line in the journal. */
       g_message ("%s %s: the server's key does not match the enrolled pin", request->method, request->path);
       fail_task (task, FK_ERROR_TLS_PIN);
       return;
-    }
-  if (code != CURLE_OK)
-    {
-      g_debug ("%s %s: %s", request->method, request->path, curl_easy_strerror (code));
+    case FK_HTTP_NO_REPLY:
+    default:
+      g_debug ("%s %s: %s", request->method, request->path, reply.failure);
       fail_task (task, FK_ERROR_NETWORK);
       return;
     }
@@ -316,7 +263,7 @@ run_request (gpointer data,
   node = parse_json (received);
   fk_crypto_wipe (received->data, received->len);
 
-  if (status >= 400)
+  if (reply.status >= 400)
     {
       JsonObject *problem = NULL;
       const char *type = NULL;
@@ -331,26 +278,26 @@ run_request (gpointer data,
       else
         problem = json_object_new ();
 
-      if (response.retry_after > 0)
-        json_object_set_int_member (problem, "retry_after", response.retry_after);
+      if (reply.retry_after > 0)
+        json_object_set_int_member (problem, "retry_after", reply.retry_after);
 
-      error_code = fk_error_code_from_problem (type, status);
-      g_debug ("%s %s: %ld %s", request->method, request->path, status, type ? type : "(no problem type)");
+      error_code = fk_error_code_from_problem (type, reply.status);
+      g_debug ("%s %s: %ld %s", request->method, request->path, reply.status, type ? type : "(no problem type)");
 
       request->problem = problem;
       g_task_return_new_error (task, FK_ERROR, error_code, "%s", fk_error_code_to_message (error_code));
       return;
     }
 
-  if (status == 204)
+  if (reply.status == 204)
     {
       g_task_return_pointer (task, NULL, NULL);
       return;
     }
 
-  if (status < 200 || status >= 300 || node == NULL)
+  if (reply.status < 200 || reply.status >= 300 || node == NULL)
     {
-      g_debug ("%s %s: unexpected reply %ld", request->method, request->path, status);
+      g_debug ("%s %s: unexpected reply %ld", request->method, request->path, reply.status);
       fail_task (task, FK_ERROR_SERVER);
       return;
     }
@@ -365,7 +312,8 @@ fk_api_client_finalize (GObject *object)
 
   /* Waits for a running request: it holds a reference to self anyway. */
   g_thread_pool_free (self->pool, FALSE, TRUE);
-  g_clear_pointer (&self->curl, curl_easy_cleanup);
+  if (self->connection != NULL)
+    self->transport->connection_free (self->connection);
   g_free (self->base_url);
   g_free (self->curl_pin);
   if (self->bearer != NULL)

@@ -37,6 +37,7 @@ typedef enum {
   FK_ERROR_STORAGE,
   FK_ERROR_FINGERPRINT_NO_MATCH,
   FK_ERROR_PIN_REQUIRED,        /* fingerprint refused: log in with the PIN */
+  FK_ERROR_INCOMPLETE_INSTALL,  /* a part of Fältkoll is missing from the system */
 } FkErrorCode;
 
 GQuark       fk_error_quark              (void);
