@@ -319,6 +319,9 @@ show_fingerprint_page (FkEnrollPage *self,
   /* Focus leaves the form while it is on screen (GTK 4.8 warns otherwise). */
   if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
     gtk_root_set_focus (gtk_widget_get_root (GTK_WIDGET (self)), NULL);
+  /* Not in the template: a 128 px icon is an SVG, and librsvg would load
+   * with the first frame of the enroll page (fk-login-page.c says more). */
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (self->fingerprint_page), "auth-fingerprint-symbolic");
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "fingerprint");
   gtk_widget_grab_focus (focus);
 }
