@@ -1974,31 +1974,42 @@ fk_client_get_fingerprint (FkClient *self)
   return self->fingerprint;
 }
 
+/* The keyring's fingerprint item, released only after a verify-match:
+ * the key of the fingerprint copy, or K under pin-and-fingerprint. */
 static void
-on_fingerprint_key_loaded (GObject      *object,
-                           GAsyncResult *result,
-                           gpointer      user_data)
+on_fingerprint_item_loaded (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   FkClient *self = g_task_get_source_object (task);
   OpData *data = g_task_get_task_data (task);
+  gboolean bound = fk_token_get_fingerprint_bound (data->token);
   g_autoptr(GError) error = NULL;
-  char *key_text;
+  GBytes *item;
+  char *text;
 
-  key_text = fk_secret_store_load_finish (result, &error);
+  text = fk_secret_store_load_finish (result, &error);
   if (error != NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  data->fingerprint_key = fk_protocol_decode_base64 (key_text);
-  fk_secret_free (key_text);
-  if (data->fingerprint_key == NULL)
+  item = fk_protocol_decode_base64 (text);
+  fk_secret_free (text);
+  /* A lost copy is made again at the next PIN login; without K the key
+   * cannot be unwrapped ever again. */
+  if (item == NULL)
     {
-      return_fk_error (task, FK_ERROR_PIN_REQUIRED);
+      return_fk_error (task, bound ? FK_ERROR_NOT_ENROLLED : FK_ERROR_PIN_REQUIRED);
       return;
     }
+
+  if (bound)
+    data->fingerprint_secret = item;
+  else
+    data->fingerprint_key = item;
 
   /* Idle-locked, the same local check as a PIN, without the server. */
   continue_login (self, task);
@@ -2027,7 +2038,7 @@ on_finger_verified (GObject      *object,
     }
 
   fk_secret_store_load_async (self->data_dir, FK_SECRET_FINGERPRINT, g_task_get_cancellable (task),
-                              on_fingerprint_key_loaded, g_object_ref (task));
+                              on_fingerprint_item_loaded, g_object_ref (task));
 }
 
 void
@@ -2067,36 +2078,6 @@ fk_client_login_fingerprint_finish (FkClient      *self,
 }
 
 static void
-on_fingerprint_secret_loaded (GObject      *object,
-                              GAsyncResult *result,
-                              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  FkClient *self = g_task_get_source_object (task);
-  OpData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  char *secret_text;
-
-  secret_text = fk_secret_store_load_finish (result, &error);
-  if (error != NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  data->fingerprint_secret = fk_protocol_decode_base64 (secret_text);
-  fk_secret_free (secret_text);
-  /* Without K the key cannot be unwrapped ever again. */
-  if (data->fingerprint_secret == NULL)
-    {
-      return_fk_error (task, FK_ERROR_NOT_ENROLLED);
-      return;
-    }
-
-  continue_login (self, task);
-}
-
-static void
 on_login_finger_verified (GObject      *object,
                           GAsyncResult *result,
                           gpointer      user_data)
@@ -2126,7 +2107,7 @@ on_login_finger_verified (GObject      *object,
     }
 
   fk_secret_store_load_async (self->data_dir, FK_SECRET_FINGERPRINT, g_task_get_cancellable (task),
-                              on_fingerprint_secret_loaded, g_object_ref (task));
+                              on_fingerprint_item_loaded, g_object_ref (task));
 }
 
 /* pin-and-fingerprint: says what is missing rather than what the reader
