@@ -147,8 +147,10 @@ perform (FkHttpConnection    *connection,
   curl_easy_getinfo (curl, CURLINFO_SIZE_DOWNLOAD_T, &downloaded);
   curl_easy_getinfo (curl, CURLINFO_NUM_CONNECTS, &connects);
   curl_easy_getinfo (curl, CURLINFO_HTTP_VERSION, &http_version);
-  /* The list holds the bearer token: gone before anything else runs. */
+  /* The list's copies hold the bearer token. */
   curl_easy_setopt (curl, CURLOPT_HTTPHEADER, NULL);
+  for (struct curl_slist *header = headers; header != NULL; header = header->next)
+    explicit_bzero (header->data, strlen (header->data));
   curl_slist_free_all (headers);
 
   reply->bytes = uploaded + downloaded;
