@@ -224,6 +224,25 @@ fk_test_server_assert_db_intact (FkTestServer *server)
 }
 
 void
+fk_test_keep_result (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+GAsyncResult *
+fk_test_wait_for (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return *result;
+}
+
+void
 fk_test_spin (guint milliseconds)
 {
   gint64 until = g_get_monotonic_time () + milliseconds * 1000;

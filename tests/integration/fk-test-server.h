@@ -42,6 +42,13 @@ int           fk_test_run            (const char    *input,
                                       const char    *program,
                                       ...) G_GNUC_NULL_TERMINATED;
 
+/* A GAsyncReadyCallback that keeps a reference to @result in the
+ * GAsyncResult * that @user_data points to; fk_test_wait_for() waits for it. */
+void          fk_test_keep_result    (GObject       *object,
+                                      GAsyncResult  *result,
+                                      gpointer       user_data);
+GAsyncResult *fk_test_wait_for       (GAsyncResult **result);
+
 /* Runs the main context for @milliseconds, for work that has no signal
  * to wait for. */
 void          fk_test_spin           (guint          milliseconds);

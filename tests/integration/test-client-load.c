@@ -140,28 +140,6 @@ test_answers_without_main_loop (Fixture       *fixture,
   drain_main_context ();
 }
 
-static void
-on_flushed (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  gboolean *flushed = user_data;
-
-  g_assert_true (fk_secret_store_flush_finish (result, NULL));
-  *flushed = TRUE;
-}
-
-static void
-on_saved (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  gboolean *saved = user_data;
-
-  g_assert_true (fk_secret_store_save_finish (result, NULL));
-  *saved = TRUE;
-}
-
 /* A session whose token is gone (a wipe cut short, say) unlocks nothing
  * and must not keep its token and data key in the keyring. */
 static void
@@ -169,13 +147,13 @@ test_orphan_session_cleared (Fixture       *fixture,
                              gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) saved = NULL;
+  g_autoptr(GAsyncResult) flushed = NULL;
   g_autofree char *left = NULL;
-  gboolean saved = FALSE;
-  gboolean flushed = FALSE;
 
-  fk_secret_store_save_async (fixture->data_dir, FK_SECRET_SESSION, "{\"invented\":true}", NULL, on_saved, &saved);
-  while (!saved)
-    g_main_context_iteration (NULL, TRUE);
+  fk_secret_store_save_async (fixture->data_dir, FK_SECRET_SESSION, "{\"invented\":true}", NULL,
+                              fk_test_keep_result, &saved);
+  g_assert_true (fk_secret_store_save_finish (fk_test_wait_for (&saved), NULL));
   left = fk_test_keyring_lookup (fixture->data_dir, "session");
   g_assert_nonnull (left);
   g_clear_pointer (&left, g_free);
@@ -185,9 +163,8 @@ test_orphan_session_cleared (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_NOT_ENROLLED);
 
-  fk_secret_store_flush_async (NULL, on_flushed, &flushed);
-  while (!flushed)
-    g_main_context_iteration (NULL, TRUE);
+  fk_secret_store_flush_async (NULL, fk_test_keep_result, &flushed);
+  g_assert_true (fk_secret_store_flush_finish (fk_test_wait_for (&flushed), NULL));
   left = fk_test_keyring_lookup (fixture->data_dir, "session");
   g_assert_null (left);
 }

@@ -37,25 +37,6 @@ typedef struct {
 } Fixture;
 
 static void
-on_ready (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *result;
-}
-
-static void
 on_scanning (FkFingerprint *fingerprint,
              Fixture       *fixture)
 {
@@ -96,12 +77,12 @@ setup_enrolled (Fixture       *fixture,
 
   fixture->client = fk_client_new (fixture->data_dir);
   g_signal_connect (fk_client_get_fingerprint (fixture->client), "scanning", G_CALLBACK (on_scanning), fixture);
-  fk_client_load_async (fixture->client, NULL, on_ready, &loaded);
-  g_assert_true (fk_client_load_finish (fixture->client, wait_for (&loaded), &error));
+  fk_client_load_async (fixture->client, NULL, fk_test_keep_result, &loaded);
+  g_assert_true (fk_client_load_finish (fixture->client, fk_test_wait_for (&loaded), &error));
   code = fk_test_server_issue_code (fixture->server, OFFICER);
   fk_client_enroll_async (fixture->client, fixture->server->url, fixture->server->pin, code, PIN,
-                          NULL, on_ready, &enrolled);
-  g_assert_true (fk_client_enroll_finish (fixture->client, wait_for (&enrolled), &error));
+                          NULL, fk_test_keep_result, &enrolled);
+  g_assert_true (fk_client_enroll_finish (fixture->client, fk_test_wait_for (&enrolled), &error));
   g_assert_no_error (error);
 }
 
@@ -118,12 +99,12 @@ fixture_setup (Fixture       *fixture,
 
   /* The officer's finger, enrolled in fprintd as the phone's setup would. */
   fk_fingerprint_enroll_async (fk_client_get_fingerprint (fixture->client), "right-index-finger",
-                               NULL, on_ready, &finger);
+                               NULL, fk_test_keep_result, &finger);
   wait_scanning (fixture, 1);
   for (guint i = 0; i < 5; i++)
     fk_test_scan_finger (fixture->socket_path, FINGER);
   g_assert_true (fk_fingerprint_enroll_finish (fk_client_get_fingerprint (fixture->client),
-                                               wait_for (&finger), &error));
+                                               fk_test_wait_for (&finger), &error));
   g_assert_no_error (error);
   fixture->scanning = 0;
 }
@@ -145,8 +126,8 @@ login_pin (Fixture  *fixture,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  fk_client_login_async (fixture->client, PIN, NULL, on_ready, &result);
-  return fk_client_login_finish (fixture->client, wait_for (&result), error);
+  fk_client_login_async (fixture->client, PIN, NULL, fk_test_keep_result, &result);
+  return fk_client_login_finish (fixture->client, fk_test_wait_for (&result), error);
 }
 
 static gboolean
@@ -157,13 +138,13 @@ login_finger (Fixture     *fixture,
   g_autoptr(GAsyncResult) result = NULL;
   guint scanning = fixture->scanning;
 
-  fk_client_login_fingerprint_async (fixture->client, NULL, on_ready, &result);
+  fk_client_login_fingerprint_async (fixture->client, NULL, fk_test_keep_result, &result);
   if (result == NULL)
     {
       wait_scanning (fixture, scanning + 1);
       fk_test_scan_finger (fixture->socket_path, finger);
     }
-  return fk_client_login_fingerprint_finish (fixture->client, wait_for (&result), error);
+  return fk_client_login_fingerprint_finish (fixture->client, fk_test_wait_for (&result), error);
 }
 
 static void
@@ -171,8 +152,8 @@ logout (Fixture *fixture)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  fk_client_logout_async (fixture->client, NULL, on_ready, &result);
-  g_assert_true (fk_client_logout_finish (fixture->client, wait_for (&result), NULL));
+  fk_client_logout_async (fixture->client, NULL, fk_test_keep_result, &result);
+  g_assert_true (fk_client_logout_finish (fixture->client, fk_test_wait_for (&result), NULL));
 }
 
 static void
@@ -281,13 +262,13 @@ login_pin_and_finger (Fixture     *fixture,
   g_autoptr(GAsyncResult) result = NULL;
   guint scanning = fixture->scanning;
 
-  fk_client_login_async (fixture->client, pin, NULL, on_ready, &result);
+  fk_client_login_async (fixture->client, pin, NULL, fk_test_keep_result, &result);
   if (result == NULL)
     {
       wait_scanning (fixture, scanning + 1);
       fk_test_scan_finger (fixture->socket_path, finger);
     }
-  return fk_client_login_finish (fixture->client, wait_for (&result), error);
+  return fk_client_login_finish (fixture->client, fk_test_wait_for (&result), error);
 }
 
 static const char * const pin_and_fingerprint_args[] = { "--policy", FK_POLICY_PIN_AND_FINGERPRINT, NULL };
@@ -351,21 +332,21 @@ assert_pin_alone_refused (Fixture *fixture)
   g_autoptr(FkClient) client = NULL;
   char *stored;
 
-  fk_secret_store_load_async (fixture->data_dir, FK_SECRET_TOKEN, NULL, on_ready, &loaded);
-  stored = fk_secret_store_load_finish (wait_for (&loaded), &error);
+  fk_secret_store_load_async (fixture->data_dir, FK_SECRET_TOKEN, NULL, fk_test_keep_result, &loaded);
+  stored = fk_secret_store_load_finish (fk_test_wait_for (&loaded), &error);
   g_assert_no_error (error);
   g_assert_nonnull (stored);
   token = g_string_new (stored);
   fk_secret_free (stored);
   g_assert_cmpuint (g_string_replace (token, "\"fingerprint_bound\":true", "\"fingerprint_bound\":false", 1), ==, 1);
-  fk_secret_store_save_async (fixture->data_dir, FK_SECRET_TOKEN, token->str, NULL, on_ready, &saved);
-  g_assert_true (fk_secret_store_save_finish (wait_for (&saved), &error));
+  fk_secret_store_save_async (fixture->data_dir, FK_SECRET_TOKEN, token->str, NULL, fk_test_keep_result, &saved);
+  g_assert_true (fk_secret_store_save_finish (fk_test_wait_for (&saved), &error));
   g_assert_no_error (error);
 
   client = fk_client_new (fixture->data_dir);
   g_signal_connect (fk_client_get_fingerprint (client), "scanning", G_CALLBACK (on_scanning), fixture);
-  fk_client_load_async (client, NULL, on_ready, &client_loaded);
-  g_assert_true (fk_client_load_finish (client, wait_for (&client_loaded), &error));
+  fk_client_load_async (client, NULL, fk_test_keep_result, &client_loaded);
+  g_assert_true (fk_client_load_finish (client, fk_test_wait_for (&client_loaded), &error));
   g_assert_false (fk_client_get_fingerprint_required (client));
   g_clear_object (&fixture->client);
   fixture->client = g_steal_pointer (&client);
@@ -419,8 +400,8 @@ test_five_wrong_fingers_wait (Fixture       *fixture,
 
   /* The reader is not even asked now, and the server never was. */
   scanning = fixture->scanning;
-  fk_client_login_async (fixture->client, PIN, NULL, on_ready, &result);
-  g_assert_false (fk_client_login_finish (fixture->client, wait_for (&result), &error));
+  fk_client_login_async (fixture->client, PIN, NULL, fk_test_keep_result, &result);
+  g_assert_false (fk_client_login_finish (fixture->client, fk_test_wait_for (&result), &error));
   g_assert_error (error, FK_ERROR, FK_ERROR_RATE_LIMITED);
   fk_test_spin (300);
   g_assert_cmpuint (fixture->scanning, ==, scanning);
@@ -436,8 +417,8 @@ load_secret (Fixture      *fixture,
   g_autoptr(GError) error = NULL;
   char *secret;
 
-  fk_secret_store_load_async (fixture->data_dir, kind, NULL, on_ready, &loaded);
-  secret = fk_secret_store_load_finish (wait_for (&loaded), &error);
+  fk_secret_store_load_async (fixture->data_dir, kind, NULL, fk_test_keep_result, &loaded);
+  secret = fk_secret_store_load_finish (fk_test_wait_for (&loaded), &error);
   g_assert_no_error (error);
   return secret;
 }
@@ -453,8 +434,8 @@ reload_client (Fixture *fixture)
   g_clear_object (&fixture->client);
   fixture->client = fk_client_new (fixture->data_dir);
   g_signal_connect (fk_client_get_fingerprint (fixture->client), "scanning", G_CALLBACK (on_scanning), fixture);
-  fk_client_load_async (fixture->client, NULL, on_ready, &loaded);
-  g_assert_true (fk_client_load_finish (fixture->client, wait_for (&loaded), &error));
+  fk_client_load_async (fixture->client, NULL, fk_test_keep_result, &loaded);
+  g_assert_true (fk_client_load_finish (fixture->client, fk_test_wait_for (&loaded), &error));
   g_assert_no_error (error);
 }
 

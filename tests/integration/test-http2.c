@@ -44,16 +44,6 @@ fixture_teardown (Fixture       *fixture,
   g_free (fixture->root);
 }
 
-static void
-on_ready (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
 /* GET /v1/info, which needs no session, and its "protocol" member. */
 static gint64
 get_protocol (FkApiClient *api)
@@ -62,7 +52,7 @@ get_protocol (FkApiClient *api)
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) reply = NULL;
 
-  fk_api_client_call_async (api, "GET", FK_PATH_INFO, NULL, NULL, on_ready, &result);
+  fk_api_client_call_async (api, "GET", FK_PATH_INFO, NULL, NULL, fk_test_keep_result, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
 

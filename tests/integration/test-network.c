@@ -46,25 +46,6 @@ typedef struct {
 } Fixture;
 
 static void
-on_ready (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *result;
-}
-
-static void
 spin (guint milliseconds)
 {
   gint64 until = g_get_monotonic_time () + milliseconds * 1000;
@@ -177,8 +158,8 @@ load_client (const char *data_dir)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  fk_client_load_async (client, NULL, on_ready, &result);
-  g_assert_true (fk_client_load_finish (client, wait_for (&result), &error));
+  fk_client_load_async (client, NULL, fk_test_keep_result, &result);
+  g_assert_true (fk_client_load_finish (client, fk_test_wait_for (&result), &error));
   g_assert_no_error (error);
   return g_steal_pointer (&client);
 }
@@ -241,19 +222,19 @@ fixture_setup (Fixture       *fixture,
   fixture->client = load_client (fixture->data_dir);
   code = fk_test_server_issue_code (fixture->server, OFFICER);
   fk_client_enroll_async (fixture->client, fixture->server->url, fixture->server->pin, code, PIN,
-                          NULL, on_ready, &result);
-  g_assert_true (fk_client_enroll_finish (fixture->client, wait_for (&result), &error));
+                          NULL, fk_test_keep_result, &result);
+  g_assert_true (fk_client_enroll_finish (fixture->client, fk_test_wait_for (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
 
-  fk_client_login_async (fixture->client, PIN, NULL, on_ready, &result);
-  g_assert_true (fk_client_login_finish (fixture->client, wait_for (&result), &error));
+  fk_client_login_async (fixture->client, PIN, NULL, fk_test_keep_result, &result);
+  g_assert_true (fk_client_login_finish (fixture->client, fk_test_wait_for (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
 
   /* Whatever the login started is over before the server changes. */
-  fk_client_sync_async (fixture->client, NULL, on_ready, &result);
-  g_assert_true (fk_client_sync_finish (fixture->client, wait_for (&result), &error));
+  fk_client_sync_async (fixture->client, NULL, fk_test_keep_result, &result);
+  g_assert_true (fk_client_sync_finish (fixture->client, fk_test_wait_for (&result), &error));
   g_assert_no_error (error);
 }
 
@@ -352,8 +333,8 @@ test_back_online (Fixture       *fixture,
   fk_hotel_tip_set_municipality (tip, "Exempelby");
   fk_hotel_tip_set_received_at (tip, received);
   fk_hotel_tip_set_description (tip, "Många korta besök till samma rum under kvällen.");
-  fk_client_save_tip_async (fixture->client, tip, TRUE, NULL, on_ready, &result);
-  g_assert_true (fk_client_save_tip_finish (fixture->client, wait_for (&result), &error));
+  fk_client_save_tip_async (fixture->client, tip, TRUE, NULL, fk_test_keep_result, &result);
+  g_assert_true (fk_client_save_tip_finish (fixture->client, fk_test_wait_for (&result), &error));
   g_assert_no_error (error);
   sent.uuid = fk_hotel_tip_get_uuid (tip);
 

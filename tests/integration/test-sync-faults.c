@@ -29,25 +29,6 @@ typedef struct {
 } Fixture;
 
 static void
-on_ready (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *result;
-}
-
-static void
 iterate_until (gboolean (*done) (gpointer),
                gpointer   data,
                guint      seconds)
@@ -69,8 +50,8 @@ load_client (const char *data_dir)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  fk_client_load_async (client, NULL, on_ready, &result);
-  g_assert_true (fk_client_load_finish (client, wait_for (&result), &error));
+  fk_client_load_async (client, NULL, fk_test_keep_result, &result);
+  g_assert_true (fk_client_load_finish (client, fk_test_wait_for (&result), &error));
   g_assert_no_error (error);
   return g_steal_pointer (&client);
 }
@@ -96,13 +77,13 @@ fixture_setup (Fixture       *fixture,
   fixture->client = load_client (fixture->data_dir);
   code = fk_test_server_issue_code (fixture->server, OFFICER);
   fk_client_enroll_async (fixture->client, fixture->server->url, fixture->server->pin, code, PIN,
-                          NULL, on_ready, &result);
-  g_assert_true (fk_client_enroll_finish (fixture->client, wait_for (&result), &error));
+                          NULL, fk_test_keep_result, &result);
+  g_assert_true (fk_client_enroll_finish (fixture->client, fk_test_wait_for (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
 
-  fk_client_login_async (fixture->client, PIN, NULL, on_ready, &result);
-  g_assert_true (fk_client_login_finish (fixture->client, wait_for (&result), &error));
+  fk_client_login_async (fixture->client, PIN, NULL, fk_test_keep_result, &result);
+  g_assert_true (fk_client_login_finish (fixture->client, fk_test_wait_for (&result), &error));
   g_assert_no_error (error);
 }
 
@@ -148,8 +129,8 @@ queue_tips_described (Fixture    *fixture,
       g_autoptr(GAsyncResult) result = NULL;
       g_autoptr(GError) error = NULL;
 
-      fk_client_save_tip_async (fixture->client, tip, TRUE, NULL, on_ready, &result);
-      g_assert_true (fk_client_save_tip_finish (fixture->client, wait_for (&result), &error));
+      fk_client_save_tip_async (fixture->client, tip, TRUE, NULL, fk_test_keep_result, &result);
+      g_assert_true (fk_client_save_tip_finish (fixture->client, fk_test_wait_for (&result), &error));
       g_assert_no_error (error);
       g_ptr_array_add (uuids, g_strdup (fk_hotel_tip_get_uuid (tip)));
     }
@@ -218,8 +199,8 @@ test_thousand_through_faults (Fixture       *fixture,
     g_autoptr(GAsyncResult) result = NULL;
 
     /* This first run may well fail; the retries after it must not. */
-    fk_client_sync_async (fixture->client, NULL, on_ready, &result);
-    fk_client_sync_finish (fixture->client, wait_for (&result), NULL);
+    fk_client_sync_async (fixture->client, NULL, fk_test_keep_result, &result);
+    fk_client_sync_finish (fixture->client, fk_test_wait_for (&result), NULL);
   }
   iterate_until (all_sent, fixture->client, 120);
 
@@ -337,8 +318,8 @@ test_server_killed_after_commit (Fixture       *fixture,
       gint64 before = on_server;
 
       g_subprocess_wait_async (fixture->server->process, NULL, on_server_exited, &exited);
-      fk_client_sync_async (fixture->client, NULL, on_ready, &result);
-      if (fk_client_sync_finish (fixture->client, wait_for (&result), &error))
+      fk_client_sync_async (fixture->client, NULL, fk_test_keep_result, &result);
+      if (fk_client_sync_finish (fixture->client, fk_test_wait_for (&result), &error))
         {
           g_subprocess_send_signal (fixture->server->process, SIGTERM);
           iterate_until (is_true, &exited, 30);
@@ -383,8 +364,8 @@ child_sync (const char *data_dir)
   g_autoptr(GError) error = NULL;
 
   g_assert_cmpint (fk_client_get_state (client), ==, FK_CLIENT_STATE_UNLOCKED);
-  fk_client_sync_async (client, NULL, on_ready, &result);
-  if (!fk_client_sync_finish (client, wait_for (&result), &error))
+  fk_client_sync_async (client, NULL, fk_test_keep_result, &result);
+  if (!fk_client_sync_finish (client, fk_test_wait_for (&result), &error))
     {
       g_printerr ("child sync: %s\n", error->message);
       return 1;

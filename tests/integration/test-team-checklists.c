@@ -24,25 +24,6 @@ typedef struct {
   FkClient     *bert;
 } Fixture;
 
-static void
-on_ready (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *result;
-}
-
 static FkClient *
 device (Fixture    *fixture,
         const char *name,
@@ -56,13 +37,13 @@ device (Fixture    *fixture,
   g_autoptr(GAsyncResult) logged_in = NULL;
   g_autoptr(GError) error = NULL;
 
-  fk_client_load_async (client, NULL, on_ready, &loaded);
-  g_assert_true (fk_client_load_finish (client, wait_for (&loaded), &error));
-  fk_client_enroll_async (client, fixture->server->url, fixture->server->pin, code, PIN, NULL, on_ready, &enrolled);
-  g_assert_true (fk_client_enroll_finish (client, wait_for (&enrolled), &error));
+  fk_client_load_async (client, NULL, fk_test_keep_result, &loaded);
+  g_assert_true (fk_client_load_finish (client, fk_test_wait_for (&loaded), &error));
+  fk_client_enroll_async (client, fixture->server->url, fixture->server->pin, code, PIN, NULL, fk_test_keep_result, &enrolled);
+  g_assert_true (fk_client_enroll_finish (client, fk_test_wait_for (&enrolled), &error));
   g_assert_no_error (error);
-  fk_client_login_async (client, PIN, NULL, on_ready, &logged_in);
-  g_assert_true (fk_client_login_finish (client, wait_for (&logged_in), &error));
+  fk_client_login_async (client, PIN, NULL, fk_test_keep_result, &logged_in);
+  g_assert_true (fk_client_login_finish (client, fk_test_wait_for (&logged_in), &error));
   g_assert_no_error (error);
   return g_steal_pointer (&client);
 }
@@ -100,8 +81,8 @@ sync_now (FkClient  *client,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  fk_client_sync_async (client, NULL, on_ready, &result);
-  return fk_client_sync_finish (client, wait_for (&result), error);
+  fk_client_sync_async (client, NULL, fk_test_keep_result, &result);
+  return fk_client_sync_finish (client, fk_test_wait_for (&result), error);
 }
 
 /* Until the outbox is empty and the pull has run once more after it. */
@@ -124,8 +105,8 @@ save (FkClient         *client,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  fk_client_save_checklist_async (client, checklist, NULL, on_ready, &result);
-  g_assert_true (fk_client_save_checklist_finish (client, wait_for (&result), &error));
+  fk_client_save_checklist_async (client, checklist, NULL, fk_test_keep_result, &result);
+  g_assert_true (fk_client_save_checklist_finish (client, fk_test_wait_for (&result), &error));
   g_assert_no_error (error);
 }
 
@@ -264,8 +245,8 @@ test_one_invalid_in_a_batch (Fixture       *fixture,
       fk_hotel_tip_set_municipality (tip, "Exempelby");
       fk_hotel_tip_set_received_at (tip, received);
       fk_hotel_tip_set_description (tip, "Många korta besök till samma rum under kvällen.");
-      fk_client_save_tip_async (fixture->anna, tip, TRUE, NULL, on_ready, &result);
-      g_assert_true (fk_client_save_tip_finish (fixture->anna, wait_for (&result), NULL));
+      fk_client_save_tip_async (fixture->anna, tip, TRUE, NULL, fk_test_keep_result, &result);
+      g_assert_true (fk_client_save_tip_finish (fixture->anna, fk_test_wait_for (&result), NULL));
       g_ptr_array_add (uuids, g_strdup (fk_hotel_tip_get_uuid (tip)));
     }
   fk_test_server_start (fixture->server, NULL);

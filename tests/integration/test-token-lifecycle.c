@@ -24,25 +24,6 @@ typedef struct {
   FkClient     *client;
 } Fixture;
 
-static void
-on_ready (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *result;
-}
-
 static FkClient *
 load_client (const char *data_dir)
 {
@@ -50,8 +31,8 @@ load_client (const char *data_dir)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  fk_client_load_async (client, NULL, on_ready, &result);
-  g_assert_true (fk_client_load_finish (client, wait_for (&result), &error));
+  fk_client_load_async (client, NULL, fk_test_keep_result, &result);
+  g_assert_true (fk_client_load_finish (client, fk_test_wait_for (&result), &error));
   g_assert_no_error (error);
   return g_steal_pointer (&client);
 }
@@ -62,8 +43,8 @@ reload (Fixture *fixture)
   g_autoptr(GAsyncResult) result = NULL;
 
   /* As a process would before it exits. */
-  fk_client_close_async (fixture->client, NULL, on_ready, &result);
-  g_assert_true (fk_client_close_finish (fixture->client, wait_for (&result), NULL));
+  fk_client_close_async (fixture->client, NULL, fk_test_keep_result, &result);
+  g_assert_true (fk_client_close_finish (fixture->client, fk_test_wait_for (&result), NULL));
   g_clear_object (&fixture->client);
   fixture->client = load_client (fixture->data_dir);
 }
@@ -76,8 +57,8 @@ enroll (Fixture  *fixture,
   g_autoptr(GAsyncResult) result = NULL;
 
   fk_client_enroll_async (fixture->client, fixture->server->url, fixture->server->pin, code, PIN,
-                          NULL, on_ready, &result);
-  return fk_client_enroll_finish (fixture->client, wait_for (&result), error);
+                          NULL, fk_test_keep_result, &result);
+  return fk_client_enroll_finish (fixture->client, fk_test_wait_for (&result), error);
 }
 
 static gboolean
@@ -87,8 +68,8 @@ login (Fixture     *fixture,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  fk_client_login_async (fixture->client, pin, NULL, on_ready, &result);
-  return fk_client_login_finish (fixture->client, wait_for (&result), error);
+  fk_client_login_async (fixture->client, pin, NULL, fk_test_keep_result, &result);
+  return fk_client_login_finish (fixture->client, fk_test_wait_for (&result), error);
 }
 
 static gboolean
@@ -97,8 +78,8 @@ sync_now (Fixture  *fixture,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  fk_client_sync_async (fixture->client, NULL, on_ready, &result);
-  return fk_client_sync_finish (fixture->client, wait_for (&result), error);
+  fk_client_sync_async (fixture->client, NULL, fk_test_keep_result, &result);
+  return fk_client_sync_finish (fixture->client, fk_test_wait_for (&result), error);
 }
 
 static char *
@@ -113,8 +94,8 @@ save_tip (Fixture  *fixture,
   fk_hotel_tip_set_municipality (tip, "Exempelby");
   fk_hotel_tip_set_received_at (tip, received);
   fk_hotel_tip_set_description (tip, "Många korta besök till samma rum under kvällen.");
-  fk_client_save_tip_async (fixture->client, tip, TRUE, NULL, on_ready, &result);
-  if (!fk_client_save_tip_finish (fixture->client, wait_for (&result), error))
+  fk_client_save_tip_async (fixture->client, tip, TRUE, NULL, fk_test_keep_result, &result);
+  if (!fk_client_save_tip_finish (fixture->client, fk_test_wait_for (&result), error))
     return NULL;
 
   return g_strdup (fk_hotel_tip_get_uuid (tip));
@@ -164,8 +145,8 @@ logout (Fixture *fixture)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  fk_client_logout_async (fixture->client, NULL, on_ready, &result);
-  g_assert_true (fk_client_logout_finish (fixture->client, wait_for (&result), NULL));
+  fk_client_logout_async (fixture->client, NULL, fk_test_keep_result, &result);
+  g_assert_true (fk_client_logout_finish (fixture->client, fk_test_wait_for (&result), NULL));
 }
 
 static void
