@@ -223,6 +223,9 @@ fk_test_server_assert_db_intact (FkTestServer *server)
   sqlite3_close (db);
 }
 
+/* A call that has not answered by then never will: fail, do not hang. */
+#define WAIT_TIMEOUT_SECONDS 60
+
 void
 fk_test_keep_result (GObject      *object,
                      GAsyncResult *result,
@@ -233,12 +236,23 @@ fk_test_keep_result (GObject      *object,
   *out = g_object_ref (result);
 }
 
+static gboolean
+on_wait_timeout (gpointer user_data)
+{
+  g_error ("Timed out waiting for an async call");
+  return G_SOURCE_REMOVE;
+}
+
 GAsyncResult *
 fk_test_wait_for (GAsyncResult **result)
 {
+  guint timeout_id = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS, on_wait_timeout, NULL);
+
   while (*result == NULL)
     g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout_id);
 
+  /* The caller's g_autoptr keeps the reference. */
   return *result;
 }
 

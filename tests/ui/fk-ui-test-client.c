@@ -7,34 +7,11 @@
 
 #include "fk-ui-test-client.h"
 
-void
-fk_ui_test_on_ready (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
 static gboolean
 on_timeout (gpointer user_data)
 {
   g_error ("Timed out waiting for %s", (const char *) user_data);
   return G_SOURCE_REMOVE;
-}
-
-GAsyncResult *
-fk_ui_test_wait_result (GAsyncResult **result)
-{
-  guint timeout_id = g_timeout_add_seconds (60, on_timeout, (gpointer) "an async call");
-
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (timeout_id);
-
-  /* The caller's g_autoptr keeps the reference. */
-  return *result;
 }
 
 void
@@ -71,13 +48,13 @@ fk_ui_test_client_new (const char * const *server_args)
   code = fk_test_server_issue_code (self->server, "officer-ui-1");
 
   self->client = fk_client_new (self->data_dir);
-  fk_client_load_async (self->client, NULL, fk_ui_test_on_ready, &result);
-  g_assert_true (fk_client_load_finish (self->client, fk_ui_test_wait_result (&result), &error));
+  fk_client_load_async (self->client, NULL, fk_test_keep_result, &result);
+  g_assert_true (fk_client_load_finish (self->client, fk_test_wait_for (&result), &error));
   g_assert_no_error (error);
 
   fk_client_enroll_async (self->client, self->server->url, self->server->pin, code, FK_UI_TEST_PIN,
-                          NULL, fk_ui_test_on_ready, &enrolled);
-  g_assert_true (fk_client_enroll_finish (self->client, fk_ui_test_wait_result (&enrolled), &error));
+                          NULL, fk_test_keep_result, &enrolled);
+  g_assert_true (fk_client_enroll_finish (self->client, fk_test_wait_for (&enrolled), &error));
   g_assert_no_error (error);
   g_assert_cmpint (fk_client_get_state (self->client), ==, FK_CLIENT_STATE_LOCKED);
 
@@ -90,8 +67,8 @@ fk_ui_test_client_login (FkUiTestClient *self)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  fk_client_login_async (self->client, FK_UI_TEST_PIN, NULL, fk_ui_test_on_ready, &result);
-  g_assert_true (fk_client_login_finish (self->client, fk_ui_test_wait_result (&result), &error));
+  fk_client_login_async (self->client, FK_UI_TEST_PIN, NULL, fk_test_keep_result, &result);
+  g_assert_true (fk_client_login_finish (self->client, fk_test_wait_for (&result), &error));
   g_assert_no_error (error);
   g_assert_cmpint (fk_client_get_state (self->client), ==, FK_CLIENT_STATE_UNLOCKED);
 }
@@ -114,8 +91,8 @@ fk_ui_test_client_save_tip (FkUiTestClient *self,
   fk_hotel_tip_set_description (tip, "Many short visits to one room during the night.");
   fk_hotel_tip_set_indicators (tip, FK_TIP_INDICATOR_SHORT_VISITS);
 
-  fk_client_save_tip_async (self->client, tip, send, NULL, fk_ui_test_on_ready, &result);
-  g_assert_true (fk_client_save_tip_finish (self->client, fk_ui_test_wait_result (&result), &error));
+  fk_client_save_tip_async (self->client, tip, send, NULL, fk_test_keep_result, &result);
+  g_assert_true (fk_client_save_tip_finish (self->client, fk_test_wait_for (&result), &error));
   g_assert_no_error (error);
 
   return g_steal_pointer (&tip);
@@ -127,8 +104,8 @@ fk_ui_test_client_free (FkUiTestClient *self)
   g_autoptr(GAsyncResult) result = NULL;
 
   /* Nothing left on its way to disk when the test's root goes. */
-  fk_client_close_async (self->client, NULL, fk_ui_test_on_ready, &result);
-  fk_client_close_finish (self->client, fk_ui_test_wait_result (&result), NULL);
+  fk_client_close_async (self->client, NULL, fk_test_keep_result, &result);
+  fk_client_close_finish (self->client, fk_test_wait_for (&result), NULL);
   g_object_unref (self->client);
   fk_test_server_free (self->server);
   g_free (self->data_dir);

@@ -32,11 +32,6 @@ FkHotelTip     *fk_ui_test_client_save_tip  (FkUiTestClient     *self,
 void            fk_ui_test_wait_state       (FkClient           *client,
                                              FkClientState       state,
                                              guint               seconds);
-/* Waits for a finished async call and hands back its result. */
-GAsyncResult   *fk_ui_test_wait_result      (GAsyncResult      **result);
-void            fk_ui_test_on_ready         (GObject            *object,
-                                             GAsyncResult       *result,
-                                             gpointer            user_data);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FkUiTestClient, fk_ui_test_client_free)
 

@@ -131,19 +131,19 @@ ensure_finger (Fixture *fixture)
   g_autoptr(GError) error = NULL;
   gboolean has_device = FALSE, has_finger = FALSE;
 
-  fk_fingerprint_probe_async (fingerprint, NULL, fk_ui_test_on_ready, &probed);
-  g_assert_true (fk_fingerprint_probe_finish (fingerprint, fk_ui_test_wait_result (&probed),
+  fk_fingerprint_probe_async (fingerprint, NULL, fk_test_keep_result, &probed);
+  g_assert_true (fk_fingerprint_probe_finish (fingerprint, fk_test_wait_for (&probed),
                                               &has_device, &has_finger, &error));
   g_assert_no_error (error);
   g_assert_true (has_device);
   if (has_finger)
     return;
 
-  fk_fingerprint_enroll_async (fingerprint, "right-index-finger", NULL, fk_ui_test_on_ready, &enrolled);
+  fk_fingerprint_enroll_async (fingerprint, "right-index-finger", NULL, fk_test_keep_result, &enrolled);
   wait_scanning (fixture, fixture->scanning + 1);
   for (guint i = 0; i < ENROLL_STAGES; i++)
     fk_test_scan_finger (fixture->socket_path, FINGER);
-  g_assert_true (fk_fingerprint_enroll_finish (fingerprint, fk_ui_test_wait_result (&enrolled), &error));
+  g_assert_true (fk_fingerprint_enroll_finish (fingerprint, fk_test_wait_for (&enrolled), &error));
   g_assert_no_error (error);
 }
 
@@ -176,8 +176,8 @@ fixture_teardown (Fixture       *fixture,
     {
       g_autoptr(GAsyncResult) closed = NULL;
 
-      fk_client_close_async (fixture->client, NULL, fk_ui_test_on_ready, &closed);
-      fk_client_close_finish (fixture->client, fk_ui_test_wait_result (&closed), NULL);
+      fk_client_close_async (fixture->client, NULL, fk_test_keep_result, &closed);
+      fk_client_close_finish (fixture->client, fk_test_wait_for (&closed), NULL);
       g_object_unref (fixture->client);
       fk_test_server_free (fixture->server);
     }
@@ -219,8 +219,8 @@ logout (Fixture *fixture)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  fk_client_logout_async (fixture->client, NULL, fk_ui_test_on_ready, &result);
-  g_assert_true (fk_client_logout_finish (fixture->client, fk_ui_test_wait_result (&result), NULL));
+  fk_client_logout_async (fixture->client, NULL, fk_test_keep_result, &result);
+  g_assert_true (fk_client_logout_finish (fixture->client, fk_test_wait_for (&result), NULL));
 }
 
 /* A PIN login with fingerprint wanted leaves the copy behind. */
@@ -272,8 +272,8 @@ start_enroll (Fixture            *fixture,
   fk_test_server_start (fixture->server, server_args);
   code = fk_test_server_issue_code (fixture->server, "officer-ui-2");
   fixture->client = fk_client_new (data_dir);
-  fk_client_load_async (fixture->client, NULL, fk_ui_test_on_ready, &loaded);
-  g_assert_true (fk_client_load_finish (fixture->client, fk_ui_test_wait_result (&loaded), &error));
+  fk_client_load_async (fixture->client, NULL, fk_test_keep_result, &loaded);
+  g_assert_true (fk_client_load_finish (fixture->client, fk_test_wait_for (&loaded), &error));
   g_assert_no_error (error);
   watch_reader (fixture);
 

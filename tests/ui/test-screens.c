@@ -517,8 +517,8 @@ test_enroll (void)
 
   g_assert_nonnull (g_mkdtemp (data_dir));
   client = fk_client_new (data_dir);
-  fk_client_load_async (client, NULL, fk_ui_test_on_ready, &result);
-  g_assert_true (fk_client_load_finish (client, fk_ui_test_wait_result (&result), NULL));
+  fk_client_load_async (client, NULL, fk_test_keep_result, &result);
+  g_assert_true (fk_client_load_finish (client, fk_test_wait_for (&result), NULL));
 
   window = open_window (client);
   shoot (GTK_WIDGET (window), find (GTK_WIDGET (window), FK_TYPE_ENROLL_PAGE), "enroll");

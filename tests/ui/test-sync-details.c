@@ -179,11 +179,11 @@ test_discard (Fixture       *fixture,
 
   /* While a run is under way the tip may be in its batch: refused, and the
    * officer is told why. */
-  fk_client_sync_async (session->client, NULL, fk_ui_test_on_ready, &result);
+  fk_client_sync_async (session->client, NULL, fk_test_keep_result, &result);
   g_assert_true (fk_sync_engine_get_sending (engine));
   answer (ask_discard (fixture, "Hotell Felskrivet"), "discard");
   wait_shown (fixture->overlay, "It is being sent right now and cannot be discarded. Try again when sending has finished.");
-  g_assert_false (fk_client_sync_finish (session->client, fk_ui_test_wait_result (&result), NULL));
+  g_assert_false (fk_client_sync_finish (session->client, fk_test_wait_for (&result), NULL));
   g_clear_object (&result);
   g_assert_cmpuint (fk_sync_engine_get_pending (engine), ==, 2);
 
@@ -198,8 +198,8 @@ test_discard (Fixture       *fixture,
   /* Back online, the other tip goes, the discarded one never does. */
   fk_test_server_start (session->server, NULL);
   wait_for (is_idle, engine, "the sync to end");
-  fk_client_sync_async (session->client, NULL, fk_ui_test_on_ready, &result);
-  g_assert_true (fk_client_sync_finish (session->client, fk_ui_test_wait_result (&result), &error));
+  fk_client_sync_async (session->client, NULL, fk_test_keep_result, &result);
+  g_assert_true (fk_client_sync_finish (session->client, fk_test_wait_for (&result), &error));
   g_assert_no_error (error);
   g_assert_cmpuint (fk_sync_engine_get_pending (engine), ==, 0);
   g_assert_cmpint (fk_test_server_count_records (session->server, fk_hotel_tip_get_uuid (kept)), ==, 1);
