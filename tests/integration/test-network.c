@@ -18,6 +18,7 @@
 
 #include "fk-client.h"
 #include "fk-protocol.h"
+#include "fk-test-client.h"
 #include "fk-test-server.h"
 
 #define OFFICER "officer-test-47"
@@ -151,19 +152,6 @@ wait_network_settled (Fixture *fixture)
   g_assert_cmpint (g_network_monitor_get_network_available (fixture->monitor), ==, fixture->expected);
 }
 
-static FkClient *
-load_client (const char *data_dir)
-{
-  g_autoptr(FkClient) client = fk_client_new (data_dir);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  fk_client_load_async (client, NULL, fk_test_keep_result, &result);
-  g_assert_true (fk_client_load_finish (client, fk_test_wait_for (&result), &error));
-  g_assert_no_error (error);
-  return g_steal_pointer (&client);
-}
-
 static void
 start_server (Fixture            *fixture,
               const char         *log_name,
@@ -219,7 +207,7 @@ fixture_setup (Fixture       *fixture,
   fixture->server = fk_test_server_new (state_dir);
   start_server (fixture, "enroll.log", NULL);
 
-  fixture->client = load_client (fixture->data_dir);
+  fixture->client = fk_test_load_client (fixture->data_dir);
   code = fk_test_server_issue_code (fixture->server, OFFICER);
   fk_client_enroll_async (fixture->client, fixture->server->url, fixture->server->pin, code, PIN,
                           NULL, fk_test_keep_result, &result);

@@ -15,6 +15,7 @@
 
 #include "fk-client.h"
 #include "fk-error.h"
+#include "fk-test-client.h"
 #include "fk-test-server.h"
 
 #define OFFICER "officer-test-23"
@@ -43,19 +44,6 @@ iterate_until (gboolean (*done) (gpointer),
     }
 }
 
-static FkClient *
-load_client (const char *data_dir)
-{
-  g_autoptr(FkClient) client = fk_client_new (data_dir);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  fk_client_load_async (client, NULL, fk_test_keep_result, &result);
-  g_assert_true (fk_client_load_finish (client, fk_test_wait_for (&result), &error));
-  g_assert_no_error (error);
-  return g_steal_pointer (&client);
-}
-
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
@@ -74,7 +62,7 @@ fixture_setup (Fixture       *fixture,
   fk_test_server_start (fixture->server, server_args);
 
   /* Activation and login are not faulted: only authenticated endpoints are. */
-  fixture->client = load_client (fixture->data_dir);
+  fixture->client = fk_test_load_client (fixture->data_dir);
   code = fk_test_server_issue_code (fixture->server, OFFICER);
   fk_client_enroll_async (fixture->client, fixture->server->url, fixture->server->pin, code, PIN,
                           NULL, fk_test_keep_result, &result);
@@ -167,7 +155,7 @@ static void
 assert_all_sent_locally (const char *data_dir,
                          guint       count)
 {
-  g_autoptr(FkClient) client = load_client (data_dir);
+  g_autoptr(FkClient) client = fk_test_load_client (data_dir);
   GListModel *tips = fk_client_get_tips (client);
 
   g_assert_cmpuint (g_list_model_get_n_items (tips), ==, count);
@@ -359,7 +347,7 @@ test_server_killed_after_commit (Fixture       *fixture,
 static int
 child_sync (const char *data_dir)
 {
-  g_autoptr(FkClient) client = load_client (data_dir);
+  g_autoptr(FkClient) client = fk_test_load_client (data_dir);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 

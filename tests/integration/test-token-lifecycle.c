@@ -11,6 +11,7 @@
 
 #include "fk-client.h"
 #include "fk-error.h"
+#include "fk-test-client.h"
 #include "fk-test-server.h"
 
 #define OFFICER "officer-test-31"
@@ -24,19 +25,6 @@ typedef struct {
   FkClient     *client;
 } Fixture;
 
-static FkClient *
-load_client (const char *data_dir)
-{
-  g_autoptr(FkClient) client = fk_client_new (data_dir);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  fk_client_load_async (client, NULL, fk_test_keep_result, &result);
-  g_assert_true (fk_client_load_finish (client, fk_test_wait_for (&result), &error));
-  g_assert_no_error (error);
-  return g_steal_pointer (&client);
-}
-
 static void
 reload (Fixture *fixture)
 {
@@ -46,7 +34,7 @@ reload (Fixture *fixture)
   fk_client_close_async (fixture->client, NULL, fk_test_keep_result, &result);
   g_assert_true (fk_client_close_finish (fixture->client, fk_test_wait_for (&result), NULL));
   g_clear_object (&fixture->client);
-  fixture->client = load_client (fixture->data_dir);
+  fixture->client = fk_test_load_client (fixture->data_dir);
 }
 
 static gboolean
@@ -114,7 +102,7 @@ start (Fixture            *fixture,
   fixture->data_dir = g_build_filename (fixture->root, "device", NULL);
   fixture->server = fk_test_server_new (state_dir);
   fk_test_server_start (fixture->server, server_args);
-  fixture->client = load_client (fixture->data_dir);
+  fixture->client = fk_test_load_client (fixture->data_dir);
 
   g_assert_true (enroll (fixture, &error));
   g_assert_no_error (error);
