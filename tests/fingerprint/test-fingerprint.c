@@ -356,6 +356,7 @@ test_enroll_cancelled (Fixture       *fixture,
                                on_enroll_ready, fixture);
   g_assert_true (wait_for_count (fixture, &fixture->scanning, 1));
   send_scan (fixture, OTHER_FINGER);
+  g_assert_true (wait_for_count (fixture, &fixture->stages_done, 1));
   g_assert_cmpuint (fixture->stages_done, ==, 1);
 
   g_cancellable_cancel (fixture->cancellable);

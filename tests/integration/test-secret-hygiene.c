@@ -195,7 +195,10 @@ test_session_collection_then_logout (Fixture       *fixture,
   assert_not_on_disk (fixture, secrets);
 }
 
-static const char * const short_session[] = { "--session-seconds", "3", NULL };
+/* Long enough for a loaded machine to log in and store the session before
+ * it ends, short enough to wait out. */
+#define SHORT_SESSION_SECONDS 5
+static const char * const short_session[] = { "--session-seconds", G_STRINGIFY (SHORT_SESSION_SECONDS), NULL };
 
 /* A client holds the session until it runs out. */
 static void
@@ -222,7 +225,7 @@ test_gone_after_expiry (Fixture       *fixture,
   g_assert_cmpstr (unlocked, ==, "unlocked");
 
   /* The save goes to the keyring after the login returns. */
-  for (guint i = 0; i < 100 && secrets == NULL; i++)
+  for (guint i = 0; i < SHORT_SESSION_SECONDS * 50 && secrets == NULL; i++)
     {
       g_autofree char *json = fk_test_keyring_lookup (fixture->data_dir, "session");
 
@@ -257,7 +260,7 @@ test_gone_after_expiry_offline (Fixture       *fixture,
   secrets = get_session_secrets (fixture);
   g_assert_cmpuint (count_keyring_copies (secrets), ==, 1);
 
-  g_usleep (4 * G_USEC_PER_SEC);
+  g_usleep ((SHORT_SESSION_SECONDS + 1) * G_USEC_PER_SEC);
   g_assert_cmpint (CLI (fixture, NULL, NULL, NULL, "status"), ==, 0);
   left = fk_test_keyring_lookup (fixture->data_dir, "session");
   g_assert_null (left);

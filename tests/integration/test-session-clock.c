@@ -304,8 +304,10 @@ test_suspend (Fixture       *fixture,
   resumed = g_get_monotonic_time ();
   g_assert_cmpint (kill (pid, SIGCONT), ==, 0);
 
+  /* Seconds, not the hours a wrong clock would give: room for a loaded
+   * machine to pass the word through a pipe. */
   holder_expect (holder, "locked", 3000);
-  g_assert_cmpint (g_get_monotonic_time () - resumed, <, G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - resumed, <, 2 * G_USEC_PER_SEC);
   holder_expect_end (holder);
 
   session = fk_test_keyring_lookup (fixture->data_dir, "session");
@@ -383,7 +385,7 @@ test_wall_clock_jumps (Fixture       *fixture,
   holder_expect (holder, "locked", (SESSION_SECONDS + 5) * 1000);
   ended = g_get_monotonic_time ();
   g_assert_cmpint (ended - logged_in, >=, (SESSION_SECONDS - 1) * G_USEC_PER_SEC);
-  g_assert_cmpint (ended - logged_in, <=, SESSION_SECONDS * G_USEC_PER_SEC + G_USEC_PER_SEC / 2);
+  g_assert_cmpint (ended - logged_in, <=, (SESSION_SECONDS + 2) * G_USEC_PER_SEC);
   holder_expect_end (holder);
   session = fk_test_keyring_lookup (fixture->data_dir, "session");
   g_assert_null (session);

@@ -152,9 +152,18 @@ def find_app():
 
 
 def walk(accessible):
+    # A node that went away while we walk (a dialog just closed) takes its
+    # subtree with it; the rest of the tree is still worth walking.
     yield accessible
-    for i in range(accessible.get_child_count()):
-        child = accessible.get_child_at_index(i)
+    try:
+        count = accessible.get_child_count()
+    except gi.repository.GLib.Error:
+        return
+    for i in range(count):
+        try:
+            child = accessible.get_child_at_index(i)
+        except gi.repository.GLib.Error:
+            continue
         if child is not None:
             yield from walk(child)
 
@@ -163,6 +172,13 @@ def shown(accessible):
     # GTK 4.8 reports no SHOWING state; what is not on screen has no extents.
     extents = Atspi.Component.get_extents(accessible, Atspi.CoordType.WINDOW)
     return extents.width > 0 and extents.height > 0
+
+
+def still_shown(accessible):
+    try:
+        return shown(accessible)
+    except gi.repository.GLib.Error:
+        return False
 
 
 def sensitive(accessible):
@@ -179,8 +195,7 @@ def find_shown(root, role, name):
             if accessible.get_role_name() == role and accessible.get_name() == name and shown(accessible):
                 return accessible
         except gi.repository.GLib.Error:
-            # The tree changed under us: look again on the next poll.
-            return None
+            continue
     return None
 
 
@@ -268,8 +283,19 @@ def test_checklists(context):
     # GTK 4.8 gives list rows no AT-SPI action: click the row itself.  With
     # no window manager the dialog sits at the screen's corner, so its
     # window coordinates are (within its frame) screen coordinates.
-    extents = Atspi.Component.get_extents(template, Atspi.CoordType.WINDOW)
-    Atspi.generate_mouse_event(extents.x + extents.width // 2, extents.y + extents.height // 2, 'b1c')
+    # A click that lands while the dialog is still being laid out does
+    # nothing: click again, while the row is still there, until the details
+    # page is.
+    for attempt in range(5):
+        if attempt == 0 or still_shown(template):
+            extents = Atspi.Component.get_extents(template, Atspi.CoordType.WINDOW)
+            Atspi.generate_mouse_event(extents.x + extents.width // 2, extents.y + extents.height // 2, 'b1c')
+        try:
+            wait_shown(app, 'text', 'Event name', timeout=10)
+            break
+        except Failure:
+            if attempt == 4:
+                raise
     type_into(app, 'Event name', 'Sommarfest i Exempelstad')
     screenshot('event-details')
     click(app, 'Save')

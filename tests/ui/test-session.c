@@ -175,10 +175,6 @@ test_idle_lock (Fixture       *fixture,
   fk_ui_test_wait_state (client, FK_CLIENT_STATE_UNLOCKED, 60);
   g_assert_true (fk_window_get_idle_timer_running (fixture->window));
 
-  /* Long enough to type in, short enough to wait for. */
-  g_settings_set_uint (settings, "idle-lock-minutes", 3);
-  fk_window_set_idle_minute_length (fixture->window, 1000);
-
   form = open_new_tip (fixture);
   tip = fk_tip_form_get_tip (form);
   uuid = g_strdup (fk_hotel_tip_get_uuid (tip));
@@ -190,10 +186,16 @@ test_idle_lock (Fixture       *fixture,
   g_assert_true (find_listed (client, uuid) == tip);
   g_assert_cmpint (fk_hotel_tip_get_state (tip), ==, FK_RECORD_STATE_DRAFT);
 
-  /* Typed just before the lock, sooner than the autosave would run. */
+  /* Typed just before the lock: a one-second limit runs on an exact timer
+   * and ends before the autosave's whole-second timer (at least 1.75 s
+   * away) can, so only the flush before the lock can save the room. */
+  g_settings_set_uint (settings, "idle-lock-minutes", 1);
+  fk_window_set_idle_minute_length (fixture->window, 1000);
   type_into (form, "room", "214");
 
   fk_ui_test_wait_state (client, FK_CLIENT_STATE_IDLE_LOCKED, 30);
+  /* Time enough for the checks after the next login. */
+  g_settings_set_uint (settings, "idle-lock-minutes", 60);
   login = find (fixture, FK_TYPE_LOGIN_PAGE);
   wait_visible (login);
   wait_hidden (GTK_WIDGET (form));
@@ -219,7 +221,6 @@ test_idle_lock (Fixture       *fixture,
   g_assert_cmpstr (fk_hotel_tip_get_room (find_listed (client, uuid)), ==, "214");
 
   /* The lock from the menu works the same way, and no timer runs after. */
-  g_settings_set_uint (settings, "idle-lock-minutes", 60);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.lock", NULL));
   fk_ui_test_wait_state (client, FK_CLIENT_STATE_IDLE_LOCKED, 10);
   g_assert_false (fk_window_get_idle_timer_running (fixture->window));
