@@ -546,6 +546,35 @@ fk_sync_engine_refresh_pending (FkSyncEngine *self)
   fk_store_count_pending_async (self->store, NULL, on_pending_counted, g_object_ref (self));
 }
 
+static void
+on_network_changed (GNetworkMonitor *monitor,
+                    gboolean         available,
+                    FkSyncEngine    *self)
+{
+  gboolean came_back = available && !self->network_available;
+
+  self->network_available = available;
+  if (!available || self->api == NULL || self->pending == 0)
+    return;
+
+  /* Coverage is back, or another network took over: send now rather than
+   * wait out the backoff.  But a server that asked for time gets it unless
+   * coverage was really gone: network-changed comes for any route, and
+   * says "available" for a moment while a link goes away. */
+  if (!came_back && self->server_asked_to_wait)
+    return;
+
+  /* A run under way may fail for the coverage it started without. */
+  if (self->cancellable != NULL)
+    {
+      self->run_again = TRUE;
+      return;
+    }
+
+  self->failures = 0;
+  start_run (self);
+}
+
 void
 fk_sync_engine_set_api (FkSyncEngine *self,
                         FkApiClient  *api)
@@ -563,6 +592,16 @@ fk_sync_engine_set_api (FkSyncEngine *self,
     }
 
   g_set_object (&self->api, api);
+
+  /* Only a logged-in engine sends, and the monitor is not free to make: on
+   * a phone it asks NetworkManager over the system bus, and at start that
+   * would hold up the first frame. */
+  if (api != NULL && self->network == NULL)
+    {
+      self->network = g_object_ref (g_network_monitor_get_default ());
+      self->network_available = g_network_monitor_get_network_available (self->network);
+      g_signal_connect_object (self->network, "network-changed", G_CALLBACK (on_network_changed), self, 0);
+    }
 }
 
 typedef struct {
@@ -651,35 +690,6 @@ fk_sync_engine_discard_finish (FkSyncEngine  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-on_network_changed (GNetworkMonitor *monitor,
-                    gboolean         available,
-                    FkSyncEngine    *self)
-{
-  gboolean came_back = available && !self->network_available;
-
-  self->network_available = available;
-  if (!available || self->api == NULL || self->pending == 0)
-    return;
-
-  /* Coverage is back, or another network took over: send now rather than
-   * wait out the backoff.  But a server that asked for time gets it unless
-   * coverage was really gone: network-changed comes for any route, and
-   * says "available" for a moment while a link goes away. */
-  if (!came_back && self->server_asked_to_wait)
-    return;
-
-  /* A run under way may fail for the coverage it started without. */
-  if (self->cancellable != NULL)
-    {
-      self->run_again = TRUE;
-      return;
-    }
-
-  self->failures = 0;
-  start_run (self);
 }
 
 static void
@@ -809,9 +819,6 @@ fk_sync_engine_new (FkStore *store)
 
   self = g_object_new (FK_TYPE_SYNC_ENGINE, NULL);
   self->store = g_object_ref (store);
-  self->network = g_object_ref (g_network_monitor_get_default ());
-  self->network_available = g_network_monitor_get_network_available (self->network);
-  g_signal_connect_object (self->network, "network-changed", G_CALLBACK (on_network_changed), self, 0);
 
   return self;
 }
