@@ -233,6 +233,8 @@ fk_test_keep_result (GObject      *object,
 {
   GAsyncResult **out = user_data;
 
+  /* A second result would mean the call completed twice. */
+  g_assert_null (*out);
   *out = g_object_ref (result);
 }
 

@@ -43,8 +43,8 @@ int           fk_test_run            (const char    *input,
                                       ...) G_GNUC_NULL_TERMINATED;
 
 /* A GAsyncReadyCallback that keeps a reference to @result in the
- * GAsyncResult * that @user_data points to; fk_test_wait_for() waits for it
- * (and fails after a minute). */
+ * GAsyncResult * that @user_data points to, and fails on a second result;
+ * fk_test_wait_for() waits for it (and fails after a minute). */
 void          fk_test_keep_result    (GObject       *object,
                                       GAsyncResult  *result,
                                       gpointer       user_data);

@@ -21,27 +21,6 @@ typedef struct {
   GAsyncResult  *result;
 } Fixture;
 
-static void
-on_ready (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Fixture *fixture = user_data;
-
-  /* A second result would mean a step completed the task twice. */
-  g_assert_null (fixture->result);
-  fixture->result = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for_result (Fixture *fixture)
-{
-  while (fixture->result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return fixture->result;
-}
-
 /* The steps still under way after the result must not report again. */
 static void
 drain_main_context (void)
@@ -83,8 +62,8 @@ test_store_fails (Fixture       *fixture,
   g_assert_cmpint (g_mkdir (database, 0700), ==, 0);
   g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
 
-  fk_client_load_async (fixture->client, NULL, on_ready, fixture);
-  g_assert_false (fk_client_load_finish (fixture->client, wait_for_result (fixture), &error));
+  fk_client_load_async (fixture->client, NULL, fk_test_keep_result, &fixture->result);
+  g_assert_false (fk_client_load_finish (fixture->client, fk_test_wait_for (&fixture->result), &error));
   g_assert_error (error, FK_ERROR, FK_ERROR_STORAGE);
   g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_LOADING);
   drain_main_context ();
@@ -97,9 +76,9 @@ test_cancelled (Fixture       *fixture,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
 
-  fk_client_load_async (fixture->client, cancellable, on_ready, fixture);
+  fk_client_load_async (fixture->client, cancellable, fk_test_keep_result, &fixture->result);
   g_cancellable_cancel (cancellable);
-  g_assert_false (fk_client_load_finish (fixture->client, wait_for_result (fixture), &error));
+  g_assert_false (fk_client_load_finish (fixture->client, fk_test_wait_for (&fixture->result), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_LOADING);
   drain_main_context ();
@@ -111,8 +90,8 @@ test_not_enrolled (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  fk_client_load_async (fixture->client, NULL, on_ready, fixture);
-  g_assert_true (fk_client_load_finish (fixture->client, wait_for_result (fixture), &error));
+  fk_client_load_async (fixture->client, NULL, fk_test_keep_result, &fixture->result);
+  g_assert_true (fk_client_load_finish (fixture->client, fk_test_wait_for (&fixture->result), &error));
   g_assert_no_error (error);
   g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_NOT_ENROLLED);
   drain_main_context ();
@@ -127,7 +106,7 @@ test_answers_without_main_loop (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  fk_client_load_async (fixture->client, NULL, on_ready, fixture);
+  fk_client_load_async (fixture->client, NULL, fk_test_keep_result, &fixture->result);
   g_usleep (2 * G_USEC_PER_SEC);
 
   for (guint i = 0; i < 20 && fixture->result == NULL; i++)
@@ -158,8 +137,8 @@ test_orphan_session_cleared (Fixture       *fixture,
   g_assert_nonnull (left);
   g_clear_pointer (&left, g_free);
 
-  fk_client_load_async (fixture->client, NULL, on_ready, fixture);
-  g_assert_true (fk_client_load_finish (fixture->client, wait_for_result (fixture), &error));
+  fk_client_load_async (fixture->client, NULL, fk_test_keep_result, &fixture->result);
+  g_assert_true (fk_client_load_finish (fixture->client, fk_test_wait_for (&fixture->result), &error));
   g_assert_no_error (error);
   g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_NOT_ENROLLED);
 
