@@ -766,12 +766,14 @@ load_step_done (GTask  *task,
       return;
     }
 
+  /* Only an enabled token's session can unlock. */
+  if (data->session_json != NULL && data->token != NULL && !fk_token_get_disabled (data->token))
+    session = fk_session_new_from_json (data->session_json, NULL);
+
   /* A session left behind by a token that is gone or disabled, or run out
    * while no process watched it, or from another boot: its token and data
    * key must not wait in the keyring. */
-  if (data->session_json != NULL &&
-      (data->token == NULL || fk_token_get_disabled (data->token) ||
-       (session = fk_session_new_from_json (data->session_json, NULL)) == NULL))
+  if (data->session_json != NULL && session == NULL)
     fk_secret_store_clear_async (self->data_dir, FK_SECRET_SESSION, NULL, on_secret_cleared, NULL);
 
   if (data->token == NULL)
