@@ -15,6 +15,11 @@
  *   damage_events   drawings seen until then
  *   rss_kb, hwm_kb  VmRSS and VmHWM of PROGRAM when it settled
  *   width, height   of the window
+ *   major_faults, read_kb, cpu_ms
+ *                   page faults that waited for the disk, bytes read from
+ *                   it, and CPU time (user and system, all threads), from
+ *                   PROGRAM's start until it was stopped, --quiet-ms after
+ *                   it settled
  *
  * Times are from just before fork.  PROGRAM is killed afterwards.
  */
@@ -25,6 +30,7 @@
 #include <string.h>
 #include <poll.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -100,19 +106,20 @@ child_setup (gpointer user_data)
 }
 
 static void
-stop_program (GPid pid)
+stop_program (GPid           pid,
+              struct rusage *usage)
 {
   int status;
 
   kill (pid, SIGTERM);
   for (int i = 0; i < 200; i++)
     {
-      if (waitpid (pid, &status, WNOHANG) == pid)
+      if (wait4 (pid, &status, WNOHANG, usage) == pid)
         return;
       g_usleep (10 * 1000);
     }
   kill (pid, SIGKILL);
-  waitpid (pid, &status, 0);
+  wait4 (pid, &status, 0, usage);
 }
 
 int
@@ -139,6 +146,7 @@ main (int   argc,
   gint64 rss_kb, hwm_kb;
   gint64 start;
   GPid pid;
+  struct rusage usage = { 0 };
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc < 2)
@@ -192,7 +200,7 @@ main (int   argc,
       if (now > timeout_s * 1000.0)
         {
           g_printerr ("bench-first-frame: %s showed no settled frame in %d s\n", argv[1], timeout_s);
-          stop_program (pid);
+          stop_program (pid, NULL);
           return 1;
         }
       if (first_ms >= 0 && now - last_ms >= quiet_ms)
@@ -258,11 +266,13 @@ main (int   argc,
         g_printerr ("bench-first-frame: no screenshot: %s\n", error->message);
     }
 
-  stop_program (pid);
+  stop_program (pid, &usage);
   XCloseDisplay (display);
 
   printf ("mapped_ms %.1f first_frame_ms %.1f settled_ms %.1f damage_events %u rss_kb %" G_GINT64_FORMAT
-          " hwm_kb %" G_GINT64_FORMAT " width %d height %d\n",
-          mapped_ms, first_ms, last_ms, events, rss_kb, hwm_kb, width, height);
+          " hwm_kb %" G_GINT64_FORMAT " width %d height %d major_faults %ld read_kb %ld cpu_ms %.1f\n",
+          mapped_ms, first_ms, last_ms, events, rss_kb, hwm_kb, width, height,
+          usage.ru_majflt, usage.ru_inblock / 2,
+          (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000.0 + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000.0);
   return 0;
 }
