@@ -9,9 +9,9 @@
 
 #include "config.h"
 
-#include <string.h>
 #include <glib/gi18n.h>
 
+#include "fk-crypto.h"
 #include "fk-pin-pad.h"
 
 /* Six dots even when fewer digits are entered, so the length a PIN usually
@@ -42,12 +42,7 @@ static guint signals[N_SIGNALS];
 static void
 fk_pin_pad_wipe (FkPinPad *self)
 {
-  /* explicit_bzero is not in every libc we might meet; a volatile pointer
-   * keeps the compiler from dropping the store as dead. */
-  volatile char *p = (volatile char *) self->digits->str;
-
-  for (gsize i = 0; i < self->digits->allocated_len; i++)
-    p[i] = 0;
+  fk_crypto_wipe (self->digits->str, self->digits->allocated_len);
   g_string_truncate (self->digits, 0);
 }
 

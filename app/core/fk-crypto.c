@@ -1,4 +1,8 @@
-/* fk-crypto.c: the few primitives Fältkoll needs, on OpenSSL 3
+/* fk-crypto.c: the few primitives Fältkoll needs
+ *
+ * Checks, errors and wiping are here; the cryptography is OpenSSL's, in
+ * fk-crypto-openssl.c, which the app and the CLI load as a module at the
+ * first call that needs it (fk-crypto-backend.h says why).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,45 +10,80 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/random.h>
 
-#include <glib/gi18n-lib.h>
-#include <openssl/core_names.h>
-#include <openssl/crypto.h>
-#include <openssl/ec.h>
-#include <openssl/evp.h>
-#include <openssl/kdf.h>
-#include <openssl/obj_mac.h>
-#include <openssl/param_build.h>
-#include <openssl/rand.h>
-#include <openssl/x509.h>
+#ifndef FK_CRYPTO_BUILTIN
+#include <gmodule.h>
+#endif
 
 #include "fk-crypto.h"
+#include "fk-crypto-backend.h"
 #include "fk-error.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_PKEY, EVP_PKEY_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_PKEY_CTX, EVP_PKEY_CTX_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_MD_CTX, EVP_MD_CTX_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_CIPHER_CTX, EVP_CIPHER_CTX_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (EC_GROUP, EC_GROUP_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (EC_POINT, EC_POINT_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (BN_CTX, BN_CTX_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (OSSL_PARAM_BLD, OSSL_PARAM_BLD_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (OSSL_PARAM, OSSL_PARAM_free)
+#ifdef FK_CRYPTO_BUILTIN
+const FkCryptoBackend *fk_crypto_backend_get (void);
 
-static void
-bn_clear_free (BIGNUM *bn)
+static const FkCryptoBackend *
+load_backend (void)
 {
-  BN_clear_free (bn);
+  return fk_crypto_backend_get ();
 }
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (BIGNUM, bn_clear_free)
+#else
+/* Loaded once, by whichever thread asks first, and kept.
+ * FALTKOLL_CRYPTO_MODULE names it in a build tree. */
+static const FkCryptoBackend *
+load_backend (void)
+{
+  static const FkCryptoBackend *backend;
+  static gsize loaded;
+
+  if (g_once_init_enter (&loaded))
+    {
+      const char *path = g_getenv ("FALTKOLL_CRYPTO_MODULE");
+      FkCryptoBackendGetFunc get_backend = NULL;
+      GModule *module;
+
+      if (path == NULL || path[0] == '\0')
+        path = FK_CRYPTO_MODULE_PATH;
+
+      module = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+      if (module == NULL)
+        g_warning ("Cannot load the crypto module: %s", g_module_error ());
+      else if (!g_module_symbol (module, FK_CRYPTO_BACKEND_GET_SYMBOL, (gpointer *) &get_backend) ||
+               get_backend == NULL || get_backend ()->version != FK_CRYPTO_BACKEND_VERSION)
+        {
+          g_warning ("%s is not a crypto module of this version of Fältkoll", path);
+          g_module_close (module);
+        }
+      else
+        {
+          g_module_make_resident (module);
+          backend = get_backend ();
+        }
+
+      g_once_init_leave (&loaded, 1);
+    }
+
+  return backend;
+}
+#endif
+
+static const FkCryptoBackend *
+get_backend (GError **error)
+{
+  const FkCryptoBackend *backend = load_backend ();
+
+  if (backend == NULL)
+    g_set_error_literal (error, FK_ERROR, FK_ERROR_INCOMPLETE_INSTALL,
+                         fk_error_code_to_message (FK_ERROR_INCOMPLETE_INSTALL));
+  return backend;
+}
 
 static gboolean
-crypto_failed (GError    **error,
-               const char *what)
+crypto_failed (GError **error)
 {
-  /* OpenSSL's own error text can carry key material context; keep it out. */
-  g_debug ("OpenSSL failure in %s", what);
   g_set_error_literal (error, FK_ERROR, FK_ERROR_FAILED,
                        fk_error_code_to_message (FK_ERROR_FAILED));
   return FALSE;
@@ -55,7 +94,7 @@ fk_crypto_wipe (gpointer data,
                 gsize    length)
 {
   if (data != NULL && length > 0)
-    OPENSSL_cleanse (data, length);
+    explicit_bzero (data, length);
 }
 
 void
@@ -73,14 +112,33 @@ fk_secure_bytes_unref (GBytes *bytes)
   g_free (data);
 }
 
+/* The kernel's generator, as OpenSSL's own is seeded from: no module
+ * needed for a nonce or a salt. */
+static void
+fill_random (guint8 *data,
+             gsize   length)
+{
+  while (length > 0)
+    {
+      gssize got = getrandom (data, length, 0);
+
+      if (got < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          g_error ("The system random number generator failed: %s", g_strerror (errno));
+        }
+      data += got;
+      length -= got;
+    }
+}
+
 GBytes *
 fk_crypto_random_bytes (gsize length)
 {
   guint8 *data = g_malloc (length);
 
-  if (RAND_bytes (data, (int) length) != 1)
-    g_error ("The system random number generator failed");
-
+  fill_random (data, length);
   return g_bytes_new_take (data, length);
 }
 
@@ -96,30 +154,14 @@ fk_crypto_verify (GBytes *public_key_der,
                   GBytes *message,
                   GBytes *signature_der)
 {
-  g_autoptr(EVP_PKEY) pkey = NULL;
-  g_autoptr(EVP_MD_CTX) ctx = NULL;
-  const guint8 *der;
-  gsize der_length, message_length, signature_length;
-  gconstpointer message_data, signature_data;
+  const FkCryptoBackend *backend;
 
   g_return_val_if_fail (public_key_der != NULL, FALSE);
   g_return_val_if_fail (message != NULL, FALSE);
   g_return_val_if_fail (signature_der != NULL, FALSE);
 
-  der = g_bytes_get_data (public_key_der, &der_length);
-  pkey = d2i_PUBKEY (NULL, &der, (long) der_length);
-  if (pkey == NULL || !EVP_PKEY_is_a (pkey, "EC"))
-    return FALSE;
-
-  message_data = g_bytes_get_data (message, &message_length);
-  signature_data = g_bytes_get_data (signature_der, &signature_length);
-
-  ctx = EVP_MD_CTX_new ();
-  if (EVP_DigestVerifyInit (ctx, NULL, EVP_sha256 (), NULL, pkey) != 1)
-    return FALSE;
-
-  return EVP_DigestVerify (ctx, signature_data, signature_length,
-                           message_data, message_length) == 1;
+  backend = get_backend (NULL);
+  return backend != NULL && backend->verify (public_key_der, message, signature_der);
 }
 
 gboolean
@@ -127,98 +169,18 @@ fk_crypto_generate_key (guint8    scalar_out[FK_EC_SCALAR_BYTES],
                         GBytes  **public_key_der_out,
                         GError  **error)
 {
-  g_autoptr(EVP_PKEY) pkey = NULL;
-  g_autoptr(BIGNUM) priv = NULL;
-  guint8 *der = NULL;
-  int der_length;
+  const FkCryptoBackend *backend = get_backend (error);
 
-  pkey = EVP_PKEY_Q_keygen (NULL, NULL, "EC", "P-256");
-  if (pkey == NULL)
-    return crypto_failed (error, "keygen");
+  if (backend == NULL)
+    return FALSE;
 
-  if (EVP_PKEY_get_bn_param (pkey, OSSL_PKEY_PARAM_PRIV_KEY, &priv) != 1 ||
-      BN_bn2binpad (priv, scalar_out, FK_EC_SCALAR_BYTES) != FK_EC_SCALAR_BYTES)
-    return crypto_failed (error, "export scalar");
-
-  der_length = i2d_PUBKEY (pkey, &der);
-  if (der_length <= 0)
+  if (!backend->generate_key (scalar_out, public_key_der_out))
     {
       fk_crypto_wipe (scalar_out, FK_EC_SCALAR_BYTES);
-      return crypto_failed (error, "export public key");
+      return crypto_failed (error);
     }
 
-  *public_key_der_out = g_bytes_new (der, der_length);
-  OPENSSL_free (der);
   return TRUE;
-}
-
-/* Builds the key for a scalar.  Reducing mod n means every 32-byte string,
- * so every PIN, yields a usable key: no "invalid key" signal for a guess. */
-static EVP_PKEY *
-key_from_scalar (const guint8   scalar[FK_EC_SCALAR_BYTES],
-                 GError       **error)
-{
-  g_autoptr(EC_GROUP) group = NULL;
-  g_autoptr(EC_POINT) point = NULL;
-  g_autoptr(BN_CTX) bn_ctx = NULL;
-  g_autoptr(BIGNUM) priv = NULL;
-  g_autoptr(BIGNUM) raw = NULL;
-  g_autoptr(OSSL_PARAM_BLD) bld = NULL;
-  g_autoptr(OSSL_PARAM) params = NULL;
-  g_autoptr(EVP_PKEY_CTX) ctx = NULL;
-  EVP_PKEY *pkey = NULL;
-  guint8 pub[65];
-  gsize pub_length;
-
-  group = EC_GROUP_new_by_curve_name (NID_X9_62_prime256v1);
-  bn_ctx = BN_CTX_secure_new ();
-  raw = BN_secure_new ();
-  priv = BN_secure_new ();
-  if (group == NULL || bn_ctx == NULL || raw == NULL || priv == NULL ||
-      BN_bin2bn (scalar, FK_EC_SCALAR_BYTES, raw) == NULL ||
-      BN_nnmod (priv, raw, EC_GROUP_get0_order (group), bn_ctx) != 1 ||
-      BN_is_zero (priv))
-    {
-      crypto_failed (error, "scalar");
-      return NULL;
-    }
-
-  point = EC_POINT_new (group);
-  if (point == NULL ||
-      EC_POINT_mul (group, point, priv, NULL, NULL, bn_ctx) != 1)
-    {
-      crypto_failed (error, "public point");
-      return NULL;
-    }
-  pub_length = EC_POINT_point2oct (group, point, POINT_CONVERSION_UNCOMPRESSED,
-                                   pub, sizeof pub, bn_ctx);
-  if (pub_length == 0)
-    {
-      crypto_failed (error, "encode point");
-      return NULL;
-    }
-
-  bld = OSSL_PARAM_BLD_new ();
-  if (bld == NULL ||
-      OSSL_PARAM_BLD_push_utf8_string (bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) != 1 ||
-      OSSL_PARAM_BLD_push_BN (bld, OSSL_PKEY_PARAM_PRIV_KEY, priv) != 1 ||
-      OSSL_PARAM_BLD_push_octet_string (bld, OSSL_PKEY_PARAM_PUB_KEY, pub, pub_length) != 1 ||
-      (params = OSSL_PARAM_BLD_to_param (bld)) == NULL)
-    {
-      crypto_failed (error, "params");
-      return NULL;
-    }
-
-  ctx = EVP_PKEY_CTX_new_from_name (NULL, "EC", NULL);
-  if (ctx == NULL ||
-      EVP_PKEY_fromdata_init (ctx) != 1 ||
-      EVP_PKEY_fromdata (ctx, &pkey, EVP_PKEY_KEYPAIR, params) != 1)
-    {
-      crypto_failed (error, "fromdata");
-      return NULL;
-    }
-
-  return pkey;
 }
 
 GBytes *
@@ -226,36 +188,20 @@ fk_crypto_sign (const guint8   scalar[FK_EC_SCALAR_BYTES],
                 GBytes        *message,
                 GError       **error)
 {
-  g_autoptr(EVP_PKEY) pkey = NULL;
-  g_autoptr(EVP_MD_CTX) ctx = NULL;
-  g_autofree guint8 *signature = NULL;
-  gconstpointer data;
-  gsize length, signature_length = 0;
+  const FkCryptoBackend *backend;
+  GBytes *signature;
 
   g_return_val_if_fail (message != NULL, NULL);
 
-  pkey = key_from_scalar (scalar, error);
-  if (pkey == NULL)
+  backend = get_backend (error);
+  if (backend == NULL)
     return NULL;
 
-  data = g_bytes_get_data (message, &length);
-  ctx = EVP_MD_CTX_new ();
-  if (ctx == NULL ||
-      EVP_DigestSignInit (ctx, NULL, EVP_sha256 (), NULL, pkey) != 1 ||
-      EVP_DigestSign (ctx, NULL, &signature_length, data, length) != 1)
-    {
-      crypto_failed (error, "sign init");
-      return NULL;
-    }
+  signature = backend->sign (scalar, message);
+  if (signature == NULL)
+    crypto_failed (error);
 
-  signature = g_malloc (signature_length);
-  if (EVP_DigestSign (ctx, signature, &signature_length, data, length) != 1)
-    {
-      crypto_failed (error, "sign");
-      return NULL;
-    }
-
-  return g_bytes_new_take (g_steal_pointer (&signature), signature_length);
+  return signature;
 }
 
 gboolean
@@ -268,8 +214,7 @@ fk_crypto_scrypt (const char  *secret,
                   gsize        key_length,
                   GError     **error)
 {
-  gconstpointer salt_data;
-  gsize salt_length;
+  const FkCryptoBackend *backend;
   guint64 n;
   guint64 max_memory;
 
@@ -278,15 +223,19 @@ fk_crypto_scrypt (const char  *secret,
 
   /* Bounds keep a tampered record from making us allocate gigabytes. */
   if (log2_n < 10 || log2_n > 20 || r < 1 || r > 16 || p < 1 || p > 4)
-    return crypto_failed (error, "scrypt parameters");
+    {
+      g_debug ("scrypt parameters out of bounds");
+      return crypto_failed (error);
+    }
+
+  backend = get_backend (error);
+  if (backend == NULL)
+    return FALSE;
 
   n = G_GUINT64_CONSTANT (1) << log2_n;
   max_memory = 128 * (guint64) r * n * p + (G_GUINT64_CONSTANT (1) << 20);
-  salt_data = g_bytes_get_data (salt, &salt_length);
-
-  if (EVP_PBE_scrypt (secret, strlen (secret), salt_data, salt_length,
-                      n, r, p, max_memory, key_out, key_length) != 1)
-    return crypto_failed (error, "scrypt");
+  if (!backend->scrypt (secret, salt, n, r, p, max_memory, key_out, key_length))
+    return crypto_failed (error);
 
   return TRUE;
 }
@@ -298,14 +247,9 @@ fk_crypto_ctr_xor (const guint8  key[FK_AES_KEY_BYTES],
                    guint8       *out,
                    gsize         length)
 {
-  g_autoptr(EVP_CIPHER_CTX) ctx = EVP_CIPHER_CTX_new ();
-  int out_length = 0, final_length = 0;
+  const FkCryptoBackend *backend = get_backend (NULL);
 
-  return ctx != NULL &&
-         EVP_EncryptInit_ex (ctx, EVP_aes_256_ctr (), NULL, key, iv) == 1 &&
-         EVP_EncryptUpdate (ctx, out, &out_length, in, (int) length) == 1 &&
-         EVP_EncryptFinal_ex (ctx, out + out_length, &final_length) == 1 &&
-         (gsize) (out_length + final_length) == length;
+  return backend != NULL && backend->ctr_xor (key, iv, in, out, length);
 }
 
 GBytes *
@@ -314,11 +258,10 @@ fk_crypto_seal (GBytes      *key,
                 const char  *aad,
                 GError     **error)
 {
-  g_autoptr(EVP_CIPHER_CTX) ctx = NULL;
+  const FkCryptoBackend *backend;
   g_autofree guint8 *sealed = NULL;
   const guint8 *key_data, *plain;
   gsize key_length, plain_length;
-  int length = 0, final_length = 0;
 
   g_return_val_if_fail (key != NULL, NULL);
   g_return_val_if_fail (plaintext != NULL, NULL);
@@ -326,28 +269,21 @@ fk_crypto_seal (GBytes      *key,
   key_data = g_bytes_get_data (key, &key_length);
   if (key_length != FK_AES_KEY_BYTES)
     {
-      crypto_failed (error, "seal key length");
+      g_debug ("seal: key of %" G_GSIZE_FORMAT " bytes", key_length);
+      crypto_failed (error);
       return NULL;
     }
+
+  backend = get_backend (error);
+  if (backend == NULL)
+    return NULL;
 
   plain = g_bytes_get_data (plaintext, &plain_length);
   sealed = g_malloc (FK_GCM_NONCE_BYTES + plain_length + FK_GCM_TAG_BYTES);
-  if (RAND_bytes (sealed, FK_GCM_NONCE_BYTES) != 1)
+  fill_random (sealed, FK_GCM_NONCE_BYTES);
+  if (!backend->gcm_seal (key_data, plain, plain_length, aad, sealed))
     {
-      crypto_failed (error, "nonce");
-      return NULL;
-    }
-
-  ctx = EVP_CIPHER_CTX_new ();
-  if (ctx == NULL ||
-      EVP_EncryptInit_ex (ctx, EVP_aes_256_gcm (), NULL, key_data, sealed) != 1 ||
-      (aad != NULL && EVP_EncryptUpdate (ctx, NULL, &length, (const guint8 *) aad, strlen (aad)) != 1) ||
-      EVP_EncryptUpdate (ctx, sealed + FK_GCM_NONCE_BYTES, &length, plain, (int) plain_length) != 1 ||
-      EVP_EncryptFinal_ex (ctx, sealed + FK_GCM_NONCE_BYTES + length, &final_length) != 1 ||
-      EVP_CIPHER_CTX_ctrl (ctx, EVP_CTRL_GCM_GET_TAG, FK_GCM_TAG_BYTES,
-                           sealed + FK_GCM_NONCE_BYTES + plain_length) != 1)
-    {
-      crypto_failed (error, "seal");
+      crypto_failed (error);
       return NULL;
     }
 
@@ -361,11 +297,10 @@ fk_crypto_open (GBytes      *key,
                 const char  *aad,
                 GError     **error)
 {
-  g_autoptr(EVP_CIPHER_CTX) ctx = NULL;
+  const FkCryptoBackend *backend;
   g_autofree guint8 *plain = NULL;
   const guint8 *key_data, *data;
   gsize key_length, length, plain_length;
-  int out_length = 0, final_length = 0;
 
   g_return_val_if_fail (key != NULL, NULL);
   g_return_val_if_fail (sealed != NULL, NULL);
@@ -374,20 +309,18 @@ fk_crypto_open (GBytes      *key,
   data = g_bytes_get_data (sealed, &length);
   if (key_length != FK_AES_KEY_BYTES || length < FK_GCM_NONCE_BYTES + FK_GCM_TAG_BYTES)
     {
-      crypto_failed (error, "open length");
+      g_debug ("open: wrong lengths");
+      crypto_failed (error);
       return NULL;
     }
 
+  backend = get_backend (error);
+  if (backend == NULL)
+    return NULL;
+
   plain_length = length - FK_GCM_NONCE_BYTES - FK_GCM_TAG_BYTES;
   plain = g_malloc (plain_length + 1);
-  ctx = EVP_CIPHER_CTX_new ();
-  if (ctx == NULL ||
-      EVP_DecryptInit_ex (ctx, EVP_aes_256_gcm (), NULL, key_data, data) != 1 ||
-      (aad != NULL && EVP_DecryptUpdate (ctx, NULL, &out_length, (const guint8 *) aad, strlen (aad)) != 1) ||
-      EVP_DecryptUpdate (ctx, plain, &out_length, data + FK_GCM_NONCE_BYTES, (int) plain_length) != 1 ||
-      EVP_CIPHER_CTX_ctrl (ctx, EVP_CTRL_GCM_SET_TAG, FK_GCM_TAG_BYTES,
-                           (void *) (data + length - FK_GCM_TAG_BYTES)) != 1 ||
-      EVP_DecryptFinal_ex (ctx, plain + out_length, &final_length) != 1)
+  if (!backend->gcm_open (key_data, data, length, aad, plain))
     {
       fk_crypto_wipe (plain, plain_length);
       g_set_error_literal (error, FK_ERROR, FK_ERROR_STORAGE,

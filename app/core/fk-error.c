@@ -108,7 +108,7 @@ fk_error_code_to_message (FkErrorCode code)
     case FK_ERROR_PIN_REQUIRED:
       return _("Log in with your PIN this time. Fingerprint login needs a PIN login within the last 72 hours.");
     case FK_ERROR_INCOMPLETE_INSTALL:
-      return _("Fältkoll is not installed completely, so nothing can be sent. Your work is saved; ask support to reinstall Fältkoll.");
+      return _("Fältkoll is not installed completely. Your work is saved; ask support to reinstall Fältkoll.");
     case FK_ERROR_FAILED:
     default:
       return _("Something went wrong. Try again.");
