@@ -8,12 +8,11 @@
 
 #include <string.h>
 
-#include <gmodule.h>
-
 #include "fk-api-client.h"
 #include "fk-crypto.h"
 #include "fk-error.h"
 #include "fk-http-transport.h"
+#include "fk-module.h"
 #include "fk-protocol.h"
 
 /* Bodies above this are sent gzipped; below it the header costs more. */
@@ -122,28 +121,8 @@ load_transport (void)
 
   if (g_once_init_enter (&loaded))
     {
-      const char *path = g_getenv ("FALTKOLL_HTTP_MODULE");
-      FkHttpTransportGetFunc get_transport = NULL;
-      GModule *module;
-
-      if (path == NULL || path[0] == '\0')
-        path = FK_HTTP_MODULE_PATH;
-
-      module = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
-      if (module == NULL)
-        g_warning ("Cannot load the HTTP module: %s", g_module_error ());
-      else if (!g_module_symbol (module, FK_HTTP_TRANSPORT_GET_SYMBOL, (gpointer *) &get_transport) ||
-               get_transport == NULL || get_transport ()->version != FK_HTTP_TRANSPORT_VERSION)
-        {
-          g_warning ("%s is not an HTTP module of this version of Fältkoll", path);
-          g_module_close (module);
-        }
-      else
-        {
-          g_module_make_resident (module);
-          transport = get_transport ();
-        }
-
+      transport = fk_module_load ("HTTP", "FALTKOLL_HTTP_MODULE", FK_HTTP_MODULE_PATH,
+                                  FK_HTTP_TRANSPORT_GET_SYMBOL, FK_HTTP_TRANSPORT_VERSION);
       g_once_init_leave (&loaded, 1);
     }
 

@@ -21,12 +21,13 @@ G_BEGIN_DECLS
 /* Raised whenever the struct below changes shape. */
 #define FK_CRYPTO_BACKEND_VERSION 1
 
-/* The module's one exported symbol: a FkCryptoBackendGetFunc. */
+/* The module's one exported symbol: a function of no arguments that
+ * returns its FkCryptoBackend (fk-module.h). */
 #define FK_CRYPTO_BACKEND_GET_SYMBOL "fk_crypto_backend_get"
 
 /* Each returns FALSE or NULL when OpenSSL fails. */
 typedef struct {
-  guint      version;              /* FK_CRYPTO_BACKEND_VERSION */
+  guint      version;              /* FK_CRYPTO_BACKEND_VERSION; first, always */
   gboolean (*verify)       (GBytes        *public_key_der,
                             GBytes        *message,
                             GBytes        *signature_der);
@@ -59,7 +60,5 @@ typedef struct {
                             const char    *aad,
                             guint8        *plain);
 } FkCryptoBackend;
-
-typedef const FkCryptoBackend *(*FkCryptoBackendGetFunc) (void);
 
 G_END_DECLS

@@ -14,13 +14,12 @@
 #include <string.h>
 #include <sys/random.h>
 
-#ifndef FK_CRYPTO_BUILTIN
-#include <gmodule.h>
-#endif
-
 #include "fk-crypto.h"
 #include "fk-crypto-backend.h"
 #include "fk-error.h"
+#ifndef FK_CRYPTO_BUILTIN
+#include "fk-module.h"
+#endif
 
 #ifdef FK_CRYPTO_BUILTIN
 const FkCryptoBackend *fk_crypto_backend_get (void);
@@ -41,28 +40,8 @@ load_backend (void)
 
   if (g_once_init_enter (&loaded))
     {
-      const char *path = g_getenv ("FALTKOLL_CRYPTO_MODULE");
-      FkCryptoBackendGetFunc get_backend = NULL;
-      GModule *module;
-
-      if (path == NULL || path[0] == '\0')
-        path = FK_CRYPTO_MODULE_PATH;
-
-      module = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
-      if (module == NULL)
-        g_warning ("Cannot load the crypto module: %s", g_module_error ());
-      else if (!g_module_symbol (module, FK_CRYPTO_BACKEND_GET_SYMBOL, (gpointer *) &get_backend) ||
-               get_backend == NULL || get_backend ()->version != FK_CRYPTO_BACKEND_VERSION)
-        {
-          g_warning ("%s is not a crypto module of this version of Fältkoll", path);
-          g_module_close (module);
-        }
-      else
-        {
-          g_module_make_resident (module);
-          backend = get_backend ();
-        }
-
+      backend = fk_module_load ("crypto", "FALTKOLL_CRYPTO_MODULE", FK_CRYPTO_MODULE_PATH,
+                                FK_CRYPTO_BACKEND_GET_SYMBOL, FK_CRYPTO_BACKEND_VERSION);
       g_once_init_leave (&loaded, 1);
     }
 

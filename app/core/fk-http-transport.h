@@ -15,7 +15,8 @@ G_BEGIN_DECLS
 /* Raised whenever a struct below changes shape. */
 #define FK_HTTP_TRANSPORT_VERSION 1
 
-/* The module's one exported symbol: a FkHttpTransportGetFunc. */
+/* The module's one exported symbol: a function of no arguments that
+ * returns its FkHttpTransport (fk-module.h). */
 #define FK_HTTP_TRANSPORT_GET_SYMBOL "fk_http_transport_get"
 
 typedef struct _FkHttpConnection FkHttpConnection;
@@ -50,7 +51,7 @@ typedef struct {
 } FkHttpReply;
 
 typedef struct {
-  guint               version;      /* FK_HTTP_TRANSPORT_VERSION */
+  guint               version;      /* FK_HTTP_TRANSPORT_VERSION; first, always */
   FkHttpConnection *(*connection_new)  (void);
   void              (*connection_free) (FkHttpConnection    *connection);
   /* Blocks; keeps the connection open for the next request. */
@@ -58,7 +59,5 @@ typedef struct {
                                         const FkHttpRequest *request,
                                         FkHttpReply         *reply);
 } FkHttpTransport;
-
-typedef const FkHttpTransport *(*FkHttpTransportGetFunc) (void);
 
 G_END_DECLS

@@ -6,42 +6,13 @@
  */
 #include "config.h"
 
-#include <string.h>
-
 #include "fk-api-client.h"
 #include "fk-error.h"
 
+#include "fk-test-maps.h"
+
 /* Any 64 hex digits: no request here gets as far as the server's key. */
 #define SOME_PIN "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
-
-static gboolean
-mapped (const char *name)
-{
-  g_autofree char *maps = NULL;
-
-  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
-  return strstr (maps, name) != NULL;
-}
-
-/* The path of a shared object this process has mapped. */
-static char *
-mapped_path (const char *name)
-{
-  g_autofree char *maps = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
-  lines = g_strsplit (maps, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      const char *path = strchr (lines[i], '/');
-
-      if (path != NULL && strstr (path, name) != NULL)
-        return g_strdup (path);
-    }
-
-  g_assert_not_reached ();
-}
 
 /* A loopback port nobody listens on: bound, then let go. */
 static guint16
@@ -98,13 +69,13 @@ test_module_at_first_request (void)
   g_autoptr(GError) error = NULL;
 
   /* A client that has sent nothing has loaded nothing. */
-  g_assert_false (mapped ("libcurl"));
-  g_assert_false (mapped ("fk-http-curl.so"));
+  g_assert_false (fk_test_mapped ("libcurl"));
+  g_assert_false (fk_test_mapped ("fk-http-curl.so"));
 
   error = call_closed_port ();
   g_assert_error (error, FK_ERROR, FK_ERROR_NETWORK);
-  g_assert_true (mapped ("fk-http-curl.so"));
-  g_assert_true (mapped ("libcurl"));
+  g_assert_true (fk_test_mapped ("fk-http-curl.so"));
+  g_assert_true (fk_test_mapped ("libcurl"));
 }
 
 static void
@@ -124,7 +95,7 @@ expect_incomplete_install (const char *module)
   g_clear_error (&error);
   error = call_closed_port ();
   g_assert_error (error, FK_ERROR, FK_ERROR_INCOMPLETE_INSTALL);
-  g_assert_false (mapped ("libcurl"));
+  g_assert_false (fk_test_mapped ("libcurl"));
 }
 
 static void
@@ -149,7 +120,7 @@ test_module_foreign (void)
   if (g_test_subprocess ())
     {
       /* A real shared object, but not ours: GLib's own. */
-      g_autofree char *foreign = mapped_path ("libglib-2.0.so");
+      g_autofree char *foreign = fk_test_mapped_path ("libglib-2.0.so");
 
       expect_incomplete_install (foreign);
       return;
@@ -157,7 +128,7 @@ test_module_foreign (void)
 
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_passed ();
-  g_test_trap_assert_stderr ("*is not an HTTP module of this version*");
+  g_test_trap_assert_stderr ("*is not the HTTP module of this version*");
 }
 
 int

@@ -9,34 +9,7 @@
 #include "fk-crypto.h"
 #include "fk-error.h"
 
-static gboolean
-mapped (const char *name)
-{
-  g_autofree char *maps = NULL;
-
-  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
-  return strstr (maps, name) != NULL;
-}
-
-/* The path of a shared object this process has mapped. */
-static char *
-mapped_path (const char *name)
-{
-  g_autofree char *maps = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
-  lines = g_strsplit (maps, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      const char *path = strchr (lines[i], '/');
-
-      if (path != NULL && strstr (path, name) != NULL)
-        return g_strdup (path);
-    }
-
-  g_assert_not_reached ();
-}
+#include "fk-test-maps.h"
 
 static GBytes *
 some_key (void)
@@ -54,13 +27,13 @@ test_module_at_first_use (void)
   /* Random bytes and wiping come from the kernel and libc: no module. */
   salt = fk_crypto_random_bytes (16);
   g_assert_cmpuint (g_bytes_get_size (salt), ==, 16);
-  g_assert_false (mapped ("libcrypto"));
-  g_assert_false (mapped ("fk-crypto-openssl.so"));
+  g_assert_false (fk_test_mapped ("libcrypto"));
+  g_assert_false (fk_test_mapped ("fk-crypto-openssl.so"));
 
   g_assert_true (fk_crypto_scrypt ("123456", salt, 10, 8, 1, key, sizeof key, &error));
   g_assert_no_error (error);
-  g_assert_true (mapped ("fk-crypto-openssl.so"));
-  g_assert_true (mapped ("libcrypto"));
+  g_assert_true (fk_test_mapped ("fk-crypto-openssl.so"));
+  g_assert_true (fk_test_mapped ("libcrypto"));
 }
 
 static void
@@ -179,7 +152,7 @@ expect_incomplete_install (const char *module)
   g_assert_false (fk_crypto_generate_key (key, &public_key, &error));
   g_assert_error (error, FK_ERROR, FK_ERROR_INCOMPLETE_INSTALL);
   g_assert_false (fk_crypto_ctr_xor (key, key, (const guint8 *) "abcd", out, sizeof out));
-  g_assert_false (mapped ("libcrypto"));
+  g_assert_false (fk_test_mapped ("libcrypto"));
 }
 
 static void
@@ -204,7 +177,7 @@ test_module_foreign (void)
   if (g_test_subprocess ())
     {
       /* A real shared object, but not ours: GLib's own. */
-      g_autofree char *foreign = mapped_path ("libglib-2.0.so");
+      g_autofree char *foreign = fk_test_mapped_path ("libglib-2.0.so");
 
       expect_incomplete_install (foreign);
       return;
@@ -212,7 +185,7 @@ test_module_foreign (void)
 
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_passed ();
-  g_test_trap_assert_stderr ("*is not a crypto module of this version*");
+  g_test_trap_assert_stderr ("*is not the crypto module of this version*");
 }
 
 int
