@@ -1,4 +1,4 @@
-/* fk-test-maps.c: what this test process has mapped
+/* fk-test-modules.c: for the tests of the modules loaded at their first use
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "fk-test-maps.h"
+#include "fk-test-modules.h"
 
 gboolean
 fk_test_mapped (const char *name)
@@ -34,4 +34,20 @@ fk_test_mapped_path (const char *name)
     }
 
   g_assert_not_reached ();
+}
+
+void
+fk_test_module_unusable (void      (*expect) (const char *module),
+                         const char *module,
+                         const char *warning)
+{
+  if (g_test_subprocess ())
+    {
+      expect (module);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr (warning);
 }
