@@ -111,23 +111,15 @@ parse_json (GByteArray *data)
   return json_node_copy (json_parser_get_root (parser));
 }
 
-/* Loaded at the first request, on the request thread, and kept: see
+/* Loaded at the first request, on the request thread: see
  * fk-http-transport.h.  FALTKOLL_HTTP_MODULE names it in a build tree. */
-static const FkHttpTransport *
-load_transport (void)
-{
-  static const FkHttpTransport *transport;
-  static gsize loaded;
-
-  if (g_once_init_enter (&loaded))
-    {
-      transport = fk_module_load ("HTTP", "FALTKOLL_HTTP_MODULE", FK_HTTP_MODULE_PATH,
-                                  FK_HTTP_TRANSPORT_GET_SYMBOL, FK_HTTP_TRANSPORT_VERSION);
-      g_once_init_leave (&loaded, 1);
-    }
-
-  return transport;
-}
+static FkModule http_module = {
+  .what = "HTTP",
+  .environment_variable = "FALTKOLL_HTTP_MODULE",
+  .installed_path = FK_HTTP_MODULE_PATH,
+  .symbol = FK_HTTP_TRANSPORT_GET_SYMBOL,
+  .version = FK_HTTP_TRANSPORT_VERSION,
+};
 
 static void
 run_request (gpointer data,
@@ -163,7 +155,7 @@ run_request (gpointer data,
 
   if (self->connection == NULL)
     {
-      if ((self->transport = load_transport ()) == NULL)
+      if ((self->transport = fk_module_get (&http_module)) == NULL)
         {
           fail_task (task, FK_ERROR_INCOMPLETE_INSTALL);
           return;

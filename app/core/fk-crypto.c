@@ -30,22 +30,19 @@ load_backend (void)
   return fk_crypto_backend_get ();
 }
 #else
-/* Loaded once, by whichever thread asks first, and kept.
- * FALTKOLL_CRYPTO_MODULE names it in a build tree. */
+/* FALTKOLL_CRYPTO_MODULE names it in a build tree. */
+static FkModule crypto_module = {
+  .what = "crypto",
+  .environment_variable = "FALTKOLL_CRYPTO_MODULE",
+  .installed_path = FK_CRYPTO_MODULE_PATH,
+  .symbol = FK_CRYPTO_BACKEND_GET_SYMBOL,
+  .version = FK_CRYPTO_BACKEND_VERSION,
+};
+
 static const FkCryptoBackend *
 load_backend (void)
 {
-  static const FkCryptoBackend *backend;
-  static gsize loaded;
-
-  if (g_once_init_enter (&loaded))
-    {
-      backend = fk_module_load ("crypto", "FALTKOLL_CRYPTO_MODULE", FK_CRYPTO_MODULE_PATH,
-                                FK_CRYPTO_BACKEND_GET_SYMBOL, FK_CRYPTO_BACKEND_VERSION);
-      g_once_init_leave (&loaded, 1);
-    }
-
-  return backend;
+  return fk_module_get (&crypto_module);
 }
 #endif
 

@@ -12,37 +12,45 @@
 
 typedef gconstpointer (*GetTableFunc) (void);
 
-gconstpointer
-fk_module_load (const char *what,
-                const char *environment_variable,
-                const char *installed_path,
-                const char *symbol,
-                guint       version)
+static gconstpointer
+open_module (const FkModule *module)
 {
-  const char *path = g_getenv (environment_variable);
+  const char *path = g_getenv (module->environment_variable);
   GetTableFunc get_table = NULL;
   gconstpointer table;
-  GModule *module;
+  GModule *opened;
 
   if (path == NULL || path[0] == '\0')
-    path = installed_path;
+    path = module->installed_path;
 
-  module = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
-  if (module == NULL)
+  opened = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+  if (opened == NULL)
     {
-      g_warning ("Cannot load the %s module: %s", what, g_module_error ());
+      g_warning ("Cannot load the %s module: %s", module->what, g_module_error ());
       return NULL;
     }
 
-  if (!g_module_symbol (module, symbol, (gpointer *) &get_table) || get_table == NULL ||
-      (table = get_table ()) == NULL || *(const guint *) table != version)
+  if (!g_module_symbol (opened, module->symbol, (gpointer *) &get_table) || get_table == NULL ||
+      (table = get_table ()) == NULL || *(const guint *) table != module->version)
     {
-      g_warning ("%s is not the %s module of this version of Fältkoll", path, what);
-      g_module_close (module);
+      g_warning ("%s is not the %s module of this version of Fältkoll", path, module->what);
+      g_module_close (opened);
       return NULL;
     }
 
   /* Its code stays in use for as long as the process runs. */
-  g_module_make_resident (module);
+  g_module_make_resident (opened);
   return table;
+}
+
+gconstpointer
+fk_module_get (FkModule *module)
+{
+  if (g_once_init_enter (&module->loaded))
+    {
+      module->table = open_module (module);
+      g_once_init_leave (&module->loaded, 1);
+    }
+
+  return module->table;
 }

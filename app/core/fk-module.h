@@ -13,14 +13,21 @@
 
 G_BEGIN_DECLS
 
-/* Opens the module named by $@environment_variable, or else at
- * @installed_path, and returns the table that its function @symbol gives,
- * if that table is of @version; otherwise warns, for the journal, and
- * returns NULL.  Loads anew at each call: callers keep the table. */
-gconstpointer fk_module_load (const char *what,
-                              const char *environment_variable,
-                              const char *installed_path,
-                              const char *symbol,
-                              guint       version);
+/* A module, declared static by its one user. */
+typedef struct {
+  const char    *what;                  /* for the journal: "HTTP" */
+  const char    *environment_variable;  /* names another file, as tests do */
+  const char    *installed_path;
+  const char    *symbol;                /* the function that returns the table */
+  guint          version;               /* the table's first member must equal it */
+  /* Set by fk_module_get. */
+  gsize          loaded;
+  gconstpointer  table;
+} FkModule;
+
+/* The module's table, opened by whichever thread asks first and kept for
+ * the life of the process; NULL, after one warning for the journal, if
+ * the file is missing or is not that module of this version. */
+gconstpointer fk_module_get (FkModule *module);
 
 G_END_DECLS
