@@ -1,4 +1,7 @@
-/* fk-secret-store.c: Fältkoll's secrets in the user's keyring (libsecret)
+/* fk-secret-store.c: Fältkoll's secrets in the user's keyring
+ *
+ * The keyring is reached through libsecret, in a module loaded by the
+ * keyring's thread at its first operation (fk-secret-backend.h).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,25 +9,22 @@
 
 #include "config.h"
 
-#include <libsecret/secret.h>
+#include <string.h>
 
+#include "fk-crypto.h"
 #include "fk-error.h"
+#include "fk-module.h"
+#include "fk-secret-backend.h"
 #include "fk-secret-store.h"
 
-static const SecretSchema *
-get_schema (void)
-{
-  static const SecretSchema schema = {
-    "io.github.faltkoll.Faltkoll.Secret", SECRET_SCHEMA_NONE,
-    {
-      { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "scope", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { NULL, 0 },
-    },
-  };
-
-  return &schema;
-}
+/* FALTKOLL_SECRET_MODULE names it in a build tree. */
+static FkModule secret_module = {
+  .what = "keyring",
+  .environment_variable = "FALTKOLL_SECRET_MODULE",
+  .installed_path = FK_SECRET_MODULE_PATH,
+  .symbol = FK_SECRET_BACKEND_GET_SYMBOL,
+  .version = FK_SECRET_BACKEND_VERSION,
+};
 
 static const char *
 kind_to_string (FkSecretKind kind)
@@ -52,10 +52,10 @@ typedef struct {
   char         *secret;
 } Op;
 
-/* The keyring is asked on its own thread, through libsecret's blocking
- * calls, so that an answer never waits for the main loop to turn: the
- * start asks for the token while GTK opens the display.  One operation at
- * a time, in the order asked: a clear is a search then a delete, and a
+/* The keyring is asked on its own thread, which loads the module and
+ * makes libsecret's blocking calls, so that an answer never waits for the
+ * main loop to turn: the start asks for the token while GTK opens the
+ * display.  One operation at a time, in the order asked: a clear is a search then a delete, and a
  * save issued between the two would be deleted. */
 static GThreadPool *worker;
 
@@ -75,7 +75,11 @@ static void
 op_free (Op *op)
 {
   g_free (op->scope);
-  fk_secret_free (op->secret);
+  if (op->secret != NULL)
+    {
+      fk_crypto_wipe (op->secret, strlen (op->secret));
+      g_free (op->secret);
+    }
   g_free (op);
 }
 
@@ -104,28 +108,37 @@ run_op (gpointer data,
   g_autoptr(GTask) task = data;
   GCancellable *cancellable = g_task_get_cancellable (task);
   Op *op = g_task_get_task_data (task);
+  const char *kind = kind_to_string (op->secret_kind);
+  const FkSecretBackend *backend;
   GError *error = NULL;
   char *secret;
 
   if (g_task_return_error_if_cancelled (task))
     return;
 
+  /* Its place in the queue is all a flush is for. */
+  if (op->kind == OP_FLUSH)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  backend = fk_module_get (&secret_module);
+  if (backend == NULL)
+    {
+      g_task_return_new_error (task, FK_ERROR, FK_ERROR_INCOMPLETE_INSTALL, "%s",
+                               fk_error_code_to_message (FK_ERROR_INCOMPLETE_INSTALL));
+      return;
+    }
+
   switch (op->kind)
     {
     case OP_SAVE:
-      secret_password_store_sync (get_schema (),
-                                  op->secret_kind == FK_SECRET_SESSION ? SECRET_COLLECTION_SESSION : SECRET_COLLECTION_DEFAULT,
-                                  secret_label (op->secret_kind),
-                                  op->secret, cancellable, &error,
-                                  "kind", kind_to_string (op->secret_kind),
-                                  "scope", op->scope,
-                                  NULL);
+      backend->save (op->secret_kind == FK_SECRET_SESSION, secret_label (op->secret_kind),
+                     kind, op->scope, op->secret, cancellable, &error);
       break;
     case OP_LOAD:
-      secret = secret_password_lookup_sync (get_schema (), cancellable, &error,
-                                            "kind", kind_to_string (op->secret_kind),
-                                            "scope", op->scope,
-                                            NULL);
+      secret = backend->load (kind, op->scope, cancellable, &error);
       if (error == NULL)
         {
           g_task_return_pointer (task, secret, (GDestroyNotify) fk_secret_free);
@@ -134,14 +147,11 @@ run_op (gpointer data,
       break;
     case OP_CLEAR:
       /* FALSE without error means there was nothing to clear: fine. */
-      secret_password_clear_sync (get_schema (), cancellable, &error,
-                                  "kind", kind_to_string (op->secret_kind),
-                                  "scope", op->scope,
-                                  NULL);
+      backend->clear (kind, op->scope, cancellable, &error);
       break;
     case OP_FLUSH:
     default:
-      break;
+      g_assert_not_reached ();
     }
 
   if (error != NULL)
@@ -249,6 +259,12 @@ fk_secret_store_flush_finish (GAsyncResult  *result,
 void
 fk_secret_free (char *secret)
 {
-  if (secret != NULL)
-    secret_password_free (secret);
+  const FkSecretBackend *backend;
+
+  if (secret == NULL)
+    return;
+
+  /* Only the module hands out secrets, so it is loaded. */
+  backend = fk_module_get (&secret_module);
+  backend->free_secret (secret);
 }
