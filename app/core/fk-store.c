@@ -4,7 +4,8 @@
  *
  * All SQLite work happens on the store's own thread (Chatty's history is the
  * model): jobs go in through a queue, results come back through GTask on the
- * caller's main context.  Payloads are sealed with AES-256-GCM under the
+ * caller's main context.  That thread loads SQLite itself, in a module, when
+ * it opens the store (fk-store-backend.h).  Payloads are sealed with AES-256-GCM under the
  * session's data key, with the record's uuid and kind as associated data so
  * a ciphertext cannot be moved to another row.
  */
@@ -16,10 +17,10 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <sqlite3.h>
-
 #include "fk-crypto.h"
 #include "fk-error.h"
+#include "fk-module.h"
+#include "fk-store-backend.h"
 #include "fk-store.h"
 
 #define SCHEMA_VERSION 2
@@ -27,21 +28,32 @@
 /* The schema's SQL names states by number. */
 G_STATIC_ASSERT (FK_RECORD_STATE_SENT == 2);
 
+/* FALTKOLL_STORE_MODULE names it in a build tree. */
+static FkModule store_module = {
+  .what = "store",
+  .environment_variable = "FALTKOLL_STORE_MODULE",
+  .installed_path = FK_STORE_MODULE_PATH,
+  .symbol = FK_STORE_BACKEND_GET_SYMBOL,
+  .version = FK_STORE_BACKEND_VERSION,
+};
+
 typedef void (*JobFunc) (FkStore *self,
                          GTask   *task);
 
 struct _FkStore
 {
-  GObject       parent_instance;
+  GObject               parent_instance;
 
-  char         *path;
-  GThread      *worker;
-  GAsyncQueue  *jobs;
+  char                 *path;
+  GThread              *worker;
+  GAsyncQueue          *jobs;
 
-  GMutex        key_mutex;
-  GBytes       *data_key;     /* guarded by key_mutex */
+  GMutex                key_mutex;
+  GBytes               *data_key;     /* guarded by key_mutex */
 
-  sqlite3      *db;           /* worker thread only */
+  /* Worker thread only; sql is set once the module is loaded. */
+  const FkStoreBackend *sql;
+  sqlite3              *db;
 };
 
 G_DEFINE_FINAL_TYPE (FkStore, fk_store, G_TYPE_OBJECT)
@@ -95,12 +107,12 @@ fk_store_result_free (FkStoreResult *result)
 }
 
 static void
-return_storage_error (GTask      *task,
-                      sqlite3    *db,
+return_storage_error (FkStore    *self,
+                      GTask      *task,
                       const char *what)
 {
   /* SQLite's message names no record contents, but it is for the journal. */
-  g_warning ("%s: %s", what, db ? sqlite3_errmsg (db) : "no database");
+  g_warning ("%s: %s", what, self->db ? self->sql->errmsg (self->db) : "no database");
   g_task_return_new_error (task, FK_ERROR, FK_ERROR_STORAGE, "%s",
                            fk_error_code_to_message (FK_ERROR_STORAGE));
 }
@@ -125,10 +137,10 @@ make_aad (const char *uuid,
 }
 
 static gboolean
-exec_sql (sqlite3    *db,
+exec_sql (FkStore    *self,
           const char *sql)
 {
-  return sqlite3_exec (db, sql, NULL, NULL, NULL) == SQLITE_OK;
+  return self->sql->exec (self->db, sql, NULL, NULL, NULL) == SQLITE_OK;
 }
 
 /* Worker thread ---------------------------------------------------------- */
@@ -150,49 +162,57 @@ job_open (FkStore *self,
 
   if (g_mkdir_with_parents (directory, 0700) != 0)
     {
-      return_storage_error (task, NULL, "create directory");
+      return_storage_error (self, task, "create directory");
       return;
     }
 
-  if (sqlite3_open_v2 (self->path, &self->db,
+  self->sql = fk_module_get (&store_module);
+  if (self->sql == NULL)
+    {
+      g_task_return_new_error (task, FK_ERROR, FK_ERROR_INCOMPLETE_INSTALL, "%s",
+                               fk_error_code_to_message (FK_ERROR_INCOMPLETE_INSTALL));
+      return;
+    }
+
+  if (self->sql->open_v2 (self->path, &self->db,
                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                        NULL) != SQLITE_OK)
     {
-      return_storage_error (task, self->db, "open");
-      g_clear_pointer (&self->db, sqlite3_close);
+      return_storage_error (self, task, "open");
+      g_clear_pointer (&self->db, self->sql->close);
       return;
     }
 
   /* The CLI and the app may share a store; wait for each other's commits. */
-  sqlite3_busy_timeout (self->db, 5000);
+  self->sql->busy_timeout (self->db, 5000);
 
   /* WAL with synchronous=FULL: a COMMIT that returned is on the disk, so the
    * UI may say "Saved" after it and a power cut cannot take it back. */
-  if (!exec_sql (self->db, "PRAGMA journal_mode=WAL;") ||
-      !exec_sql (self->db, "PRAGMA synchronous=FULL;") ||
-      !exec_sql (self->db, "PRAGMA secure_delete=ON;") ||
-      !exec_sql (self->db, "PRAGMA foreign_keys=ON;"))
+  if (!exec_sql (self, "PRAGMA journal_mode=WAL;") ||
+      !exec_sql (self, "PRAGMA synchronous=FULL;") ||
+      !exec_sql (self, "PRAGMA secure_delete=ON;") ||
+      !exec_sql (self, "PRAGMA foreign_keys=ON;"))
     {
-      return_storage_error (task, self->db, "pragmas");
+      return_storage_error (self, task, "pragmas");
       return;
     }
 
-  if (sqlite3_prepare_v2 (self->db, "PRAGMA user_version;", -1, &stmt, NULL) == SQLITE_OK &&
-      sqlite3_step (stmt) == SQLITE_ROW)
-    version = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
+  if (self->sql->prepare_v2 (self->db, "PRAGMA user_version;", -1, &stmt, NULL) == SQLITE_OK &&
+      self->sql->step (stmt) == SQLITE_ROW)
+    version = self->sql->column_int (stmt, 0);
+  self->sql->finalize (stmt);
 
   if (version > SCHEMA_VERSION)
     {
       g_warning ("Store schema %d is newer than this Fältkoll knows (%d)", version, SCHEMA_VERSION);
-      return_storage_error (task, self->db, "schema version");
+      return_storage_error (self, task, "schema version");
       return;
     }
 
   /* Each step runs in its own transaction, oldest first, so a store of any
    * earlier version walks forward and a crash mid-way redoes one step. */
   if (version < 1 &&
-      !exec_sql (self->db,
+      !exec_sql (self,
                  "BEGIN IMMEDIATE;"
                  "CREATE TABLE records ("
                  "  uuid TEXT PRIMARY KEY,"
@@ -209,22 +229,22 @@ job_open (FkStore *self,
                  "PRAGMA user_version = 1;"
                  "COMMIT;"))
     {
-      exec_sql (self->db, "ROLLBACK;");
-      return_storage_error (task, self->db, "create schema");
+      exec_sql (self, "ROLLBACK;");
+      return_storage_error (self, task, "create schema");
       return;
     }
 
   /* 2: when a record was sent, so retention counts from there. */
   if (version < 2 &&
-      !exec_sql (self->db,
+      !exec_sql (self,
                  "BEGIN IMMEDIATE;"
                  "ALTER TABLE records ADD COLUMN sent_at INTEGER;"
                  "UPDATE records SET sent_at = updated_at WHERE state = 2;"
                  "PRAGMA user_version = 2;"
                  "COMMIT;"))
     {
-      exec_sql (self->db, "ROLLBACK;");
-      return_storage_error (task, self->db, "migrate schema to 2");
+      exec_sql (self, "ROLLBACK;");
+      return_storage_error (self, task, "migrate schema to 2");
       return;
     }
 
@@ -263,7 +283,7 @@ job_save (FkStore *self,
 
   /* Every save is a new revision, so an edit made after a batch whose reply
    * was lost is never mistaken for a duplicate of what the server has. */
-  if (sqlite3_prepare_v2 (self->db,
+  if (self->sql->prepare_v2 (self->db,
                           "INSERT INTO records (uuid, kind, revision, state, failure, created_at, updated_at, payload)"
                           " VALUES (?1, ?2, 1, ?3, NULL, ?4, ?4, ?5)"
                           " ON CONFLICT (uuid) DO UPDATE SET revision = revision + 1, state = ?3,"
@@ -272,38 +292,39 @@ job_save (FkStore *self,
                           " RETURNING revision;",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
-      return_storage_error (task, self->db, "prepare save");
+      return_storage_error (self, task, "prepare save");
       return;
     }
 
-  sqlite3_bind_text (stmt, 1, data->uuid, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, data->kind, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, 3, data->state);
-  sqlite3_bind_int64 (stmt, 4, now);
-  sqlite3_bind_blob (stmt, 5, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed), SQLITE_TRANSIENT);
+  self->sql->bind_text (stmt, 1, data->uuid, -1, SQLITE_TRANSIENT);
+  self->sql->bind_text (stmt, 2, data->kind, -1, SQLITE_TRANSIENT);
+  self->sql->bind_int (stmt, 3, data->state);
+  self->sql->bind_int64 (stmt, 4, now);
+  self->sql->bind_blob (stmt, 5, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed), SQLITE_TRANSIENT);
 
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    revision = sqlite3_column_int (stmt, 0);
-  if (sqlite3_step (stmt) != SQLITE_DONE || revision == 0)
+  if (self->sql->step (stmt) == SQLITE_ROW)
+    revision = self->sql->column_int (stmt, 0);
+  if (self->sql->step (stmt) != SQLITE_DONE || revision == 0)
     {
-      sqlite3_finalize (stmt);
-      return_storage_error (task, self->db, "save");
+      self->sql->finalize (stmt);
+      return_storage_error (self, task, "save");
       return;
     }
-  sqlite3_finalize (stmt);
+  self->sql->finalize (stmt);
 
   g_task_return_int (task, revision);
 }
 
 static JsonObject *
-open_payload (GBytes       *key,
+open_payload (FkStore      *self,
+              GBytes       *key,
               const char   *uuid,
               const char   *kind,
               sqlite3_stmt *stmt,
               int           column)
 {
-  g_autoptr(GBytes) sealed = g_bytes_new (sqlite3_column_blob (stmt, column),
-                                          sqlite3_column_bytes (stmt, column));
+  g_autoptr(GBytes) sealed = g_bytes_new (self->sql->column_blob (stmt, column),
+                                          self->sql->column_bytes (stmt, column));
   g_autofree char *aad = make_aad (uuid, kind);
   g_autoptr(JsonParser) parser = json_parser_new ();
   GBytes *plain;
@@ -324,19 +345,20 @@ open_payload (GBytes       *key,
 }
 
 static FkStoreRecord *
-read_record (GBytes       *key,
+read_record (FkStore      *self,
+             GBytes       *key,
              sqlite3_stmt *stmt)
 {
   g_autoptr(FkStoreRecord) record = g_new0 (FkStoreRecord, 1);
 
   /* Columns: uuid, kind, revision, state, failure, updated_at, payload */
-  record->uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  record->kind = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-  record->revision = sqlite3_column_int (stmt, 2);
-  record->state = sqlite3_column_int (stmt, 3);
-  record->failure = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-  record->updated_at = sqlite3_column_int64 (stmt, 5);
-  record->payload = open_payload (key, record->uuid, record->kind, stmt, 6);
+  record->uuid = g_strdup ((const char *) self->sql->column_text (stmt, 0));
+  record->kind = g_strdup ((const char *) self->sql->column_text (stmt, 1));
+  record->revision = self->sql->column_int (stmt, 2);
+  record->state = self->sql->column_int (stmt, 3);
+  record->failure = g_strdup ((const char *) self->sql->column_text (stmt, 4));
+  record->updated_at = self->sql->column_int64 (stmt, 5);
+  record->payload = open_payload (self, key, record->uuid, record->kind, stmt, 6);
 
   if (record->payload == NULL)
     {
@@ -365,28 +387,28 @@ job_load (FkStore *self,
       return;
     }
 
-  if (sqlite3_prepare_v2 (self->db,
+  if (self->sql->prepare_v2 (self->db,
                           "SELECT uuid, kind, revision, state, failure, updated_at, payload"
                           " FROM records WHERE kind = ?1 ORDER BY updated_at DESC, rowid DESC;",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
-      return_storage_error (task, self->db, "prepare load");
+      return_storage_error (self, task, "prepare load");
       return;
     }
 
-  sqlite3_bind_text (stmt, 1, data->kind, -1, SQLITE_TRANSIENT);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  self->sql->bind_text (stmt, 1, data->kind, -1, SQLITE_TRANSIENT);
+  while ((rc = self->sql->step (stmt)) == SQLITE_ROW)
     {
-      FkStoreRecord *record = read_record (key, stmt);
+      FkStoreRecord *record = read_record (self, key, stmt);
 
       if (record != NULL)
         g_ptr_array_add (records, record);
     }
-  sqlite3_finalize (stmt);
+  self->sql->finalize (stmt);
 
   if (rc != SQLITE_DONE)
     {
-      return_storage_error (task, self->db, "load");
+      return_storage_error (self, task, "load");
       return;
     }
 
@@ -411,38 +433,38 @@ job_outbox (FkStore *self,
       return;
     }
 
-  if (sqlite3_prepare_v2 (self->db,
+  if (self->sql->prepare_v2 (self->db,
                           "SELECT uuid, kind, revision, state, failure, updated_at, payload"
                           " FROM records WHERE state = ?1 ORDER BY updated_at, rowid LIMIT ?2;",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
-      return_storage_error (task, self->db, "prepare outbox");
+      return_storage_error (self, task, "prepare outbox");
       return;
     }
 
-  sqlite3_bind_int (stmt, 1, FK_RECORD_STATE_PENDING);
-  sqlite3_bind_int (stmt, 2, data->max_records);
-  while (bytes < data->max_bytes && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  self->sql->bind_int (stmt, 1, FK_RECORD_STATE_PENDING);
+  self->sql->bind_int (stmt, 2, data->max_records);
+  while (bytes < data->max_bytes && (rc = self->sql->step (stmt)) == SQLITE_ROW)
     {
       FkStoreRecord *record;
-      gsize size = sqlite3_column_bytes (stmt, 6);
+      gsize size = self->sql->column_bytes (stmt, 6);
 
       /* Always take the first, so one large record cannot block the queue. */
       if (records->len > 0 && bytes + size > data->max_bytes)
         break;
 
-      record = read_record (key, stmt);
+      record = read_record (self, key, stmt);
       if (record == NULL)
         continue;
 
       bytes += size;
       g_ptr_array_add (records, record);
     }
-  sqlite3_finalize (stmt);
+  self->sql->finalize (stmt);
 
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     {
-      return_storage_error (task, self->db, "outbox");
+      return_storage_error (self, task, "outbox");
       return;
     }
 
@@ -457,20 +479,20 @@ job_apply_results (FkStore *self,
   sqlite3_stmt *stmt = NULL;
   gboolean ok = TRUE;
 
-  if (!exec_sql (self->db, "BEGIN IMMEDIATE;"))
+  if (!exec_sql (self, "BEGIN IMMEDIATE;"))
     {
-      return_storage_error (task, self->db, "begin");
+      return_storage_error (self, task, "begin");
       return;
     }
 
-  if (sqlite3_prepare_v2 (self->db,
+  if (self->sql->prepare_v2 (self->db,
                           "UPDATE records SET state = ?1, failure = ?2,"
                           "   sent_at = CASE WHEN ?1 = 2 THEN ?5 ELSE sent_at END"
                           " WHERE uuid = ?3 AND revision = ?4;",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
-      exec_sql (self->db, "ROLLBACK;");
-      return_storage_error (task, self->db, "prepare results");
+      exec_sql (self, "ROLLBACK;");
+      return_storage_error (self, task, "prepare results");
       return;
     }
 
@@ -478,23 +500,23 @@ job_apply_results (FkStore *self,
     {
       FkStoreResult *result = g_ptr_array_index (data->results, i);
 
-      sqlite3_reset (stmt);
-      sqlite3_bind_int (stmt, 1, result->stored ? FK_RECORD_STATE_SENT : FK_RECORD_STATE_FAILED);
+      self->sql->reset (stmt);
+      self->sql->bind_int (stmt, 1, result->stored ? FK_RECORD_STATE_SENT : FK_RECORD_STATE_FAILED);
       if (result->stored)
-        sqlite3_bind_null (stmt, 2);
+        self->sql->bind_null (stmt, 2);
       else
-        sqlite3_bind_text (stmt, 2, result->failure, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 3, result->uuid, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int (stmt, 4, result->revision);
-      sqlite3_bind_int64 (stmt, 5, g_get_real_time () / G_USEC_PER_SEC);
-      ok = sqlite3_step (stmt) == SQLITE_DONE;
+        self->sql->bind_text (stmt, 2, result->failure, -1, SQLITE_TRANSIENT);
+      self->sql->bind_text (stmt, 3, result->uuid, -1, SQLITE_TRANSIENT);
+      self->sql->bind_int (stmt, 4, result->revision);
+      self->sql->bind_int64 (stmt, 5, g_get_real_time () / G_USEC_PER_SEC);
+      ok = self->sql->step (stmt) == SQLITE_DONE;
     }
-  sqlite3_finalize (stmt);
+  self->sql->finalize (stmt);
 
-  if (!ok || !exec_sql (self->db, "COMMIT;"))
+  if (!ok || !exec_sql (self, "COMMIT;"))
     {
-      exec_sql (self->db, "ROLLBACK;");
-      return_storage_error (task, self->db, "apply results");
+      exec_sql (self, "ROLLBACK;");
+      return_storage_error (self, task, "apply results");
       return;
     }
 
@@ -503,14 +525,15 @@ job_apply_results (FkStore *self,
 
 /* @stmt is on the record's state and sent_at. */
 static gboolean
-may_discard (sqlite3_stmt  *stmt,
+may_discard (FkStore       *self,
+             sqlite3_stmt  *stmt,
              gboolean       sync_running,
              GError       **error)
 {
-  FkRecordState state = sqlite3_column_int (stmt, 0);
+  FkRecordState state = self->sql->column_int (stmt, 0);
 
   /* Sent once is on the server, even if edited and waiting again since. */
-  if (state == FK_RECORD_STATE_SENT || sqlite3_column_type (stmt, 1) != SQLITE_NULL)
+  if (state == FK_RECORD_STATE_SENT || self->sql->column_type (stmt, 1) != SQLITE_NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
                            _("It has already been sent and cannot be discarded."));
@@ -546,61 +569,61 @@ job_discard (FkStore *self,
       return;
     }
 
-  if (!exec_sql (self->db, "BEGIN IMMEDIATE;"))
+  if (!exec_sql (self, "BEGIN IMMEDIATE;"))
     {
-      return_storage_error (task, self->db, "begin");
+      return_storage_error (self, task, "begin");
       return;
     }
 
-  if (sqlite3_prepare_v2 (self->db, "SELECT state, sent_at FROM records WHERE uuid = ?1 AND kind = ?2;",
+  if (self->sql->prepare_v2 (self->db, "SELECT state, sent_at FROM records WHERE uuid = ?1 AND kind = ?2;",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
-      exec_sql (self->db, "ROLLBACK;");
-      return_storage_error (task, self->db, "prepare discard");
+      exec_sql (self, "ROLLBACK;");
+      return_storage_error (self, task, "prepare discard");
       return;
     }
 
-  sqlite3_bind_text (stmt, 1, data->uuid, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, data->kind, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
+  self->sql->bind_text (stmt, 1, data->uuid, -1, SQLITE_TRANSIENT);
+  self->sql->bind_text (stmt, 2, data->kind, -1, SQLITE_TRANSIENT);
+  rc = self->sql->step (stmt);
   if (rc == SQLITE_ROW)
-    may_discard (stmt, data->sync_running, &refusal);
+    may_discard (self, stmt, data->sync_running, &refusal);
   else if (rc == SQLITE_DONE)
     g_set_error_literal (&refusal, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("It is no longer on this phone."));
-  sqlite3_finalize (stmt);
+  self->sql->finalize (stmt);
 
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      exec_sql (self->db, "ROLLBACK;");
-      return_storage_error (task, self->db, "discard");
+      exec_sql (self, "ROLLBACK;");
+      return_storage_error (self, task, "discard");
       return;
     }
 
   if (refusal != NULL)
     {
-      exec_sql (self->db, "ROLLBACK;");
+      exec_sql (self, "ROLLBACK;");
       g_task_return_error (task, g_steal_pointer (&refusal));
       return;
     }
 
   /* secure_delete overwrites the row's pages; COMMIT makes it durable. */
-  if (sqlite3_prepare_v2 (self->db, "DELETE FROM records WHERE uuid = ?1 AND kind = ?2;",
+  if (self->sql->prepare_v2 (self->db, "DELETE FROM records WHERE uuid = ?1 AND kind = ?2;",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
-      exec_sql (self->db, "ROLLBACK;");
-      return_storage_error (task, self->db, "prepare discard");
+      exec_sql (self, "ROLLBACK;");
+      return_storage_error (self, task, "prepare discard");
       return;
     }
 
-  sqlite3_bind_text (stmt, 1, data->uuid, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, data->kind, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
+  self->sql->bind_text (stmt, 1, data->uuid, -1, SQLITE_TRANSIENT);
+  self->sql->bind_text (stmt, 2, data->kind, -1, SQLITE_TRANSIENT);
+  rc = self->sql->step (stmt);
+  self->sql->finalize (stmt);
 
-  if (rc != SQLITE_DONE || !exec_sql (self->db, "COMMIT;"))
+  if (rc != SQLITE_DONE || !exec_sql (self, "COMMIT;"))
     {
-      exec_sql (self->db, "ROLLBACK;");
-      return_storage_error (task, self->db, "discard");
+      exec_sql (self, "ROLLBACK;");
+      return_storage_error (self, task, "discard");
       return;
     }
 
@@ -614,16 +637,16 @@ job_count_pending (FkStore *self,
   sqlite3_stmt *stmt = NULL;
   gssize count = -1;
 
-  if (sqlite3_prepare_v2 (self->db, "SELECT count(*) FROM records WHERE state = ?1;", -1, &stmt, NULL) == SQLITE_OK)
+  if (self->sql->prepare_v2 (self->db, "SELECT count(*) FROM records WHERE state = ?1;", -1, &stmt, NULL) == SQLITE_OK)
     {
-      sqlite3_bind_int (stmt, 1, FK_RECORD_STATE_PENDING);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        count = sqlite3_column_int64 (stmt, 0);
+      self->sql->bind_int (stmt, 1, FK_RECORD_STATE_PENDING);
+      if (self->sql->step (stmt) == SQLITE_ROW)
+        count = self->sql->column_int64 (stmt, 0);
     }
-  sqlite3_finalize (stmt);
+  self->sql->finalize (stmt);
 
   if (count < 0)
-    return_storage_error (task, self->db, "count");
+    return_storage_error (self, task, "count");
   else
     g_task_return_int (task, count);
 }
@@ -636,8 +659,10 @@ job_wipe (FkStore *self,
 
   /* secure_delete overwrites the rows' pages before the files go. */
   if (self->db != NULL)
-    exec_sql (self->db, "DELETE FROM records; DELETE FROM meta;");
-  g_clear_pointer (&self->db, sqlite3_close);
+    {
+      exec_sql (self, "DELETE FROM records; DELETE FROM meta;");
+      g_clear_pointer (&self->db, self->sql->close);
+    }
 
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
@@ -664,24 +689,24 @@ job_purge (FkStore *self,
   int rc;
 
   /* Only what the server has: drafts, waiting and failed records stay. */
-  if (sqlite3_prepare_v2 (self->db,
+  if (self->sql->prepare_v2 (self->db,
                           "DELETE FROM records WHERE kind = ?1 AND state = ?2 AND sent_at <= ?3;",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
-      return_storage_error (task, self->db, "prepare purge");
+      return_storage_error (self, task, "prepare purge");
       return;
     }
 
-  sqlite3_bind_text (stmt, 1, data->kind, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, 2, FK_RECORD_STATE_SENT);
-  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC - (gint64) data->max_bytes);
-  rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
+  self->sql->bind_text (stmt, 1, data->kind, -1, SQLITE_TRANSIENT);
+  self->sql->bind_int (stmt, 2, FK_RECORD_STATE_SENT);
+  self->sql->bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC - (gint64) data->max_bytes);
+  rc = self->sql->step (stmt);
+  self->sql->finalize (stmt);
 
   if (rc != SQLITE_DONE)
-    return_storage_error (task, self->db, "purge");
+    return_storage_error (self, task, "purge");
   else
-    g_task_return_int (task, sqlite3_changes (self->db));
+    g_task_return_int (task, self->sql->changes (self->db));
 }
 
 static void
@@ -693,20 +718,20 @@ job_get_meta (FkStore *self,
   char *value = NULL;
   int rc;
 
-  if (sqlite3_prepare_v2 (self->db, "SELECT value FROM meta WHERE key = ?1;", -1, &stmt, NULL) != SQLITE_OK)
+  if (self->sql->prepare_v2 (self->db, "SELECT value FROM meta WHERE key = ?1;", -1, &stmt, NULL) != SQLITE_OK)
     {
-      return_storage_error (task, self->db, "prepare meta");
+      return_storage_error (self, task, "prepare meta");
       return;
     }
 
-  sqlite3_bind_text (stmt, 1, data->kind, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
+  self->sql->bind_text (stmt, 1, data->kind, -1, SQLITE_TRANSIENT);
+  rc = self->sql->step (stmt);
   if (rc == SQLITE_ROW)
-    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
+    value = g_strdup ((const char *) self->sql->column_text (stmt, 0));
+  self->sql->finalize (stmt);
 
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return_storage_error (task, self->db, "meta");
+    return_storage_error (self, task, "meta");
   else
     g_task_return_pointer (task, value, g_free);
 }
@@ -719,20 +744,20 @@ job_set_meta (FkStore *self,
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  if (sqlite3_prepare_v2 (self->db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2);",
+  if (self->sql->prepare_v2 (self->db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2);",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
-      return_storage_error (task, self->db, "prepare meta");
+      return_storage_error (self, task, "prepare meta");
       return;
     }
 
-  sqlite3_bind_text (stmt, 1, data->kind, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, data->payload, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
+  self->sql->bind_text (stmt, 1, data->kind, -1, SQLITE_TRANSIENT);
+  self->sql->bind_text (stmt, 2, data->payload, -1, SQLITE_TRANSIENT);
+  rc = self->sql->step (stmt);
+  self->sql->finalize (stmt);
 
   if (rc != SQLITE_DONE)
-    return_storage_error (task, self->db, "set meta");
+    return_storage_error (self, task, "set meta");
   else
     g_task_return_boolean (task, TRUE);
 }
@@ -787,14 +812,15 @@ worker_main (gpointer user_data)
       if (g_task_return_error_if_cancelled (task))
         ;
       else if (self->db == NULL && func != job_open && func != job_wipe && func != job_flush)
-        return_storage_error (task, NULL, "store not open");
+        return_storage_error (self, task, "store not open");
       else
         func (self, task);
 
       release_job_on_its_context (task);
     }
 
-  g_clear_pointer (&self->db, sqlite3_close);
+  if (self->db != NULL)
+    g_clear_pointer (&self->db, self->sql->close);
   return NULL;
 }
 

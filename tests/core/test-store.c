@@ -13,6 +13,7 @@
 #include "fk-protocol.h"
 #include "fk-store.h"
 #include "fk-sync-engine-private.h"
+#include "fk-test-modules.h"
 
 #define CANARY "KANARIEFAGEL-7f3a91"
 
@@ -739,11 +740,95 @@ test_migrates_from_version_1 (void)
   remove_tree (dir);
 }
 
+/* The store's thread loads SQLite's module when it opens the store: not
+ * before, and never on this thread.  (This test links libsqlite3 itself,
+ * to read the file; that the app does not is deb-cycle's check.) */
+static void
+test_module_at_open (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fk-store-module-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "records.db", NULL);
+  g_autoptr(FkStore) store = NULL;
+  Fixture fixture = { 0 };
+
+  store = fk_store_new (path);
+  g_assert_false (fk_test_mapped ("fk-store-sqlite.so"));
+
+  fk_store_open_async (store, NULL, on_ready, &fixture);
+  g_assert_true (fk_store_open_finish (store, wait_result (&fixture), &error));
+  g_assert_no_error (error);
+  clear_result (&fixture);
+  g_assert_true (fk_test_mapped ("fk-store-sqlite.so"));
+
+  g_clear_object (&store);
+  remove_tree (dir);
+}
+
+/* With the module unusable, opening says to reinstall and touches nothing;
+ * the store stays closed, and a wipe still works. */
+static void
+expect_incomplete_install (const char *module)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fk-store-module-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "records.db", NULL);
+  g_autoptr(FkStore) store = NULL;
+  Fixture fixture = { 0 };
+
+  /* The warnings for the journal are the point; they must not abort here. */
+  g_log_set_always_fatal (G_LOG_FATAL_MASK);
+  g_setenv ("FALTKOLL_STORE_MODULE", module, TRUE);
+
+  store = fk_store_new (path);
+  fk_store_open_async (store, NULL, on_ready, &fixture);
+  g_assert_false (fk_store_open_finish (store, wait_result (&fixture), &error));
+  g_assert_error (error, FK_ERROR, FK_ERROR_INCOMPLETE_INSTALL);
+  g_assert_cmpstr (error->message, ==, fk_error_code_to_message (FK_ERROR_INCOMPLETE_INSTALL));
+  g_clear_error (&error);
+  clear_result (&fixture);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  fk_store_count_pending_async (store, NULL, on_ready, &fixture);
+  g_assert_cmpint (fk_store_count_pending_finish (store, wait_result (&fixture), &error), ==, -1);
+  g_assert_error (error, FK_ERROR, FK_ERROR_STORAGE);
+  g_clear_error (&error);
+  clear_result (&fixture);
+
+  fk_store_wipe_async (store, NULL, on_ready, &fixture);
+  g_assert_true (fk_store_wipe_finish (store, wait_result (&fixture), &error));
+  g_assert_no_error (error);
+  clear_result (&fixture);
+
+  g_clear_object (&store);
+  remove_tree (dir);
+}
+
+static void
+test_module_missing (void)
+{
+  g_autofree char *missing = g_build_filename (g_get_tmp_dir (), "fk-no-such-dir", "fk-store-sqlite.so", NULL);
+
+  fk_test_module_unusable (expect_incomplete_install, missing, "*Cannot load the store module*");
+}
+
+static void
+test_module_foreign (void)
+{
+  /* A real shared object, but not ours: GLib's own. */
+  g_autofree char *foreign = fk_test_mapped_path ("libglib-2.0.so");
+
+  fk_test_module_unusable (expect_incomplete_install, foreign, "*is not the store module of this version*");
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+
+  /* First: it checks that nothing before it loaded the module. */
+  g_test_add_func ("/store/module-at-open", test_module_at_open);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/store/save-is-committed", test_save_is_committed);
@@ -761,6 +846,8 @@ main (int   argc,
   ADD ("/store/discard-is-durable", test_discard_is_durable);
 #undef ADD
   g_test_add_func ("/store/migrates-from-version-1", test_migrates_from_version_1);
+  g_test_add_func ("/store/module-missing", test_module_missing);
+  g_test_add_func ("/store/module-foreign", test_module_foreign);
 
   return g_test_run ();
 }
