@@ -740,9 +740,9 @@ test_migrates_from_version_1 (void)
   remove_tree (dir);
 }
 
-/* The store's thread loads SQLite's module when it opens the store: not
- * before, and never on this thread.  (This test links libsqlite3 itself,
- * to read the file; that the app does not is deb-cycle's check.) */
+/* SQLite's module is loaded when the store opens, not before.  (This test
+ * links libsqlite3 itself, to read the file; that the app does not is
+ * deb-cycle's check.) */
 static void
 test_module_at_open (void)
 {
