@@ -5,9 +5,9 @@
  * All SQLite work happens on the store's own thread (Chatty's history is the
  * model): jobs go in through a queue, results come back through GTask on the
  * caller's main context.  That thread loads SQLite itself, in a module, when
- * it opens the store (fk-store-backend.h).  Payloads are sealed with AES-256-GCM under the
- * session's data key, with the record's uuid and kind as associated data so
- * a ciphertext cannot be moved to another row.
+ * it opens the store (fk-store-backend.h).  Payloads are sealed with
+ * AES-256-GCM under the session's data key, with the record's uuid and kind
+ * as associated data so a ciphertext cannot be moved to another row.
  */
 #define G_LOG_DOMAIN "fk-store"
 
@@ -17,6 +17,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+
 #include "fk-crypto.h"
 #include "fk-error.h"
 #include "fk-module.h"
@@ -175,8 +176,8 @@ job_open (FkStore *self,
     }
 
   if (self->sql->open_v2 (self->path, &self->db,
-                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                       NULL) != SQLITE_OK)
+                          SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                          NULL) != SQLITE_OK)
     {
       return_storage_error (self, task, "open");
       g_clear_pointer (&self->db, self->sql->close);
@@ -284,13 +285,13 @@ job_save (FkStore *self,
   /* Every save is a new revision, so an edit made after a batch whose reply
    * was lost is never mistaken for a duplicate of what the server has. */
   if (self->sql->prepare_v2 (self->db,
-                          "INSERT INTO records (uuid, kind, revision, state, failure, created_at, updated_at, payload)"
-                          " VALUES (?1, ?2, 1, ?3, NULL, ?4, ?4, ?5)"
-                          " ON CONFLICT (uuid) DO UPDATE SET revision = revision + 1, state = ?3,"
-                          "   failure = NULL, updated_at = ?4, payload = ?5"
-                          " WHERE kind = ?2"
-                          " RETURNING revision;",
-                          -1, &stmt, NULL) != SQLITE_OK)
+                             "INSERT INTO records (uuid, kind, revision, state, failure, created_at, updated_at, payload)"
+                             " VALUES (?1, ?2, 1, ?3, NULL, ?4, ?4, ?5)"
+                             " ON CONFLICT (uuid) DO UPDATE SET revision = revision + 1, state = ?3,"
+                             "   failure = NULL, updated_at = ?4, payload = ?5"
+                             " WHERE kind = ?2"
+                             " RETURNING revision;",
+                             -1, &stmt, NULL) != SQLITE_OK)
     {
       return_storage_error (self, task, "prepare save");
       return;
@@ -388,9 +389,9 @@ job_load (FkStore *self,
     }
 
   if (self->sql->prepare_v2 (self->db,
-                          "SELECT uuid, kind, revision, state, failure, updated_at, payload"
-                          " FROM records WHERE kind = ?1 ORDER BY updated_at DESC, rowid DESC;",
-                          -1, &stmt, NULL) != SQLITE_OK)
+                             "SELECT uuid, kind, revision, state, failure, updated_at, payload"
+                             " FROM records WHERE kind = ?1 ORDER BY updated_at DESC, rowid DESC;",
+                             -1, &stmt, NULL) != SQLITE_OK)
     {
       return_storage_error (self, task, "prepare load");
       return;
@@ -434,9 +435,9 @@ job_outbox (FkStore *self,
     }
 
   if (self->sql->prepare_v2 (self->db,
-                          "SELECT uuid, kind, revision, state, failure, updated_at, payload"
-                          " FROM records WHERE state = ?1 ORDER BY updated_at, rowid LIMIT ?2;",
-                          -1, &stmt, NULL) != SQLITE_OK)
+                             "SELECT uuid, kind, revision, state, failure, updated_at, payload"
+                             " FROM records WHERE state = ?1 ORDER BY updated_at, rowid LIMIT ?2;",
+                             -1, &stmt, NULL) != SQLITE_OK)
     {
       return_storage_error (self, task, "prepare outbox");
       return;
@@ -486,10 +487,10 @@ job_apply_results (FkStore *self,
     }
 
   if (self->sql->prepare_v2 (self->db,
-                          "UPDATE records SET state = ?1, failure = ?2,"
-                          "   sent_at = CASE WHEN ?1 = 2 THEN ?5 ELSE sent_at END"
-                          " WHERE uuid = ?3 AND revision = ?4;",
-                          -1, &stmt, NULL) != SQLITE_OK)
+                             "UPDATE records SET state = ?1, failure = ?2,"
+                             "   sent_at = CASE WHEN ?1 = 2 THEN ?5 ELSE sent_at END"
+                             " WHERE uuid = ?3 AND revision = ?4;",
+                             -1, &stmt, NULL) != SQLITE_OK)
     {
       exec_sql (self, "ROLLBACK;");
       return_storage_error (self, task, "prepare results");
@@ -576,7 +577,7 @@ job_discard (FkStore *self,
     }
 
   if (self->sql->prepare_v2 (self->db, "SELECT state, sent_at FROM records WHERE uuid = ?1 AND kind = ?2;",
-                          -1, &stmt, NULL) != SQLITE_OK)
+                             -1, &stmt, NULL) != SQLITE_OK)
     {
       exec_sql (self, "ROLLBACK;");
       return_storage_error (self, task, "prepare discard");
@@ -608,7 +609,7 @@ job_discard (FkStore *self,
 
   /* secure_delete overwrites the row's pages; COMMIT makes it durable. */
   if (self->sql->prepare_v2 (self->db, "DELETE FROM records WHERE uuid = ?1 AND kind = ?2;",
-                          -1, &stmt, NULL) != SQLITE_OK)
+                             -1, &stmt, NULL) != SQLITE_OK)
     {
       exec_sql (self, "ROLLBACK;");
       return_storage_error (self, task, "prepare discard");
@@ -690,8 +691,8 @@ job_purge (FkStore *self,
 
   /* Only what the server has: drafts, waiting and failed records stay. */
   if (self->sql->prepare_v2 (self->db,
-                          "DELETE FROM records WHERE kind = ?1 AND state = ?2 AND sent_at <= ?3;",
-                          -1, &stmt, NULL) != SQLITE_OK)
+                             "DELETE FROM records WHERE kind = ?1 AND state = ?2 AND sent_at <= ?3;",
+                             -1, &stmt, NULL) != SQLITE_OK)
     {
       return_storage_error (self, task, "prepare purge");
       return;
@@ -745,7 +746,7 @@ job_set_meta (FkStore *self,
   int rc;
 
   if (self->sql->prepare_v2 (self->db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2);",
-                          -1, &stmt, NULL) != SQLITE_OK)
+                             -1, &stmt, NULL) != SQLITE_OK)
     {
       return_storage_error (self, task, "prepare meta");
       return;
