@@ -3,8 +3,9 @@
  * libcurl (fk-http-transport.h) and libcrypto (fk-crypto-backend.h) each
  * live in a module of their own, so a start to the login page reads
  * neither; libsecret (fk-secret-backend.h) is loaded by the keyring's
- * thread and SQLite (fk-store-backend.h) by the store's, off the main one.  A module exports one function that returns
- * its table, and every table starts with its version.
+ * thread and SQLite (fk-store-backend.h) by the store's, off the main
+ * one.  A module exports one function that returns its table, and every
+ * table starts with its version.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
