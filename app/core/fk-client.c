@@ -56,6 +56,9 @@ struct _FkClient
   GBytes        *unlock_salt;
   GBytes        *unlock_verifier;
   guint          unlock_failures;
+
+  /* PINs entered on a login page shown before the keyring answered. */
+  GQueue         logins_waiting_for_load;
 };
 
 G_DEFINE_FINAL_TYPE (FkClient, fk_client, G_TYPE_OBJECT)
@@ -847,6 +850,29 @@ on_store_opened (GObject      *object,
   load_step_done (task, error);
 }
 
+/* Takes @owned_task. */
+static void start_login (FkClient *self,
+                         GTask    *owned_task);
+
+static void
+on_load_completed (FkClient *self)
+{
+  GTask *task;
+
+  while ((task = g_queue_pop_head (&self->logins_waiting_for_load)) != NULL)
+    {
+      /* A load that failed leaves the state at LOADING, with its error
+       * shown instead of the login page. */
+      if (self->state == FK_CLIENT_STATE_LOADING)
+        {
+          return_fk_error (task, FK_ERROR_FAILED);
+          g_object_unref (task);
+          continue;
+        }
+      start_login (self, task);
+    }
+}
+
 void
 fk_client_load_async (FkClient            *self,
                       GCancellable        *cancellable,
@@ -860,6 +886,7 @@ fk_client_load_async (FkClient            *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, fk_client_load_async);
+  g_signal_connect_object (task, "notify::completed", G_CALLBACK (on_load_completed), self, G_CONNECT_SWAPPED);
   data = g_new0 (LoadData, 1);
   data->pending = 3;
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
@@ -2183,6 +2210,25 @@ fk_client_login_async (FkClient            *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, fk_client_login_async);
+  data = g_new0 (OpData, 1);
+  data->pin = g_strdup (pin);
+  g_task_set_task_data (task, data, (GDestroyNotify) op_data_free);
+
+  if (self->state == FK_CLIENT_STATE_LOADING)
+    g_queue_push_tail (&self->logins_waiting_for_load, g_steal_pointer (&task));
+  else
+    start_login (self, g_steal_pointer (&task));
+}
+
+static void
+start_login (FkClient *self,
+             GTask    *owned_task)
+{
+  g_autoptr(GTask) task = owned_task;
+  OpData *data = g_task_get_task_data (task);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
 
   switch (self->state)
     {
@@ -2203,17 +2249,14 @@ fk_client_login_async (FkClient            *self,
       return;
     }
 
-  data = g_new0 (OpData, 1);
-  data->pin = g_strdup (pin);
   data->token = g_object_ref (self->token);
-  g_task_set_task_data (task, data, (GDestroyNotify) op_data_free);
 
   /* pin-and-fingerprint: the finger first, so that K, and with it any
    * use of the PIN, waits for fprintd's verify-match. */
   if (fk_token_get_fingerprint_bound (self->token))
     {
       if (!scans_blocked (self, task))
-        fk_fingerprint_probe_async (fk_client_get_fingerprint (self), cancellable,
+        fk_fingerprint_probe_async (fk_client_get_fingerprint (self), g_task_get_cancellable (task),
                                     on_login_probe_ready, g_object_ref (task));
       return;
     }
@@ -3022,6 +3065,13 @@ fk_client_get_server_url (FkClient *self)
 {
   g_return_val_if_fail (FK_IS_CLIENT (self), NULL);
   return self->token ? fk_token_get_server_url (self->token) : NULL;
+}
+
+const char *
+fk_client_get_data_dir (FkClient *self)
+{
+  g_return_val_if_fail (FK_IS_CLIENT (self), NULL);
+  return self->data_dir;
 }
 
 const char *

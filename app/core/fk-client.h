@@ -45,6 +45,8 @@ gboolean        fk_client_load_finish            (FkClient             *self,
 FkClientState   fk_client_get_state              (FkClient             *self);
 const char     *fk_client_get_server_url         (FkClient             *self);
 const char     *fk_client_get_officer_id         (FkClient             *self);
+/* Absolute: the default one when fk_client_new() was given none. */
+const char     *fk_client_get_data_dir           (FkClient             *self);
 const char     *fk_client_get_device_id          (FkClient             *self);
 /* Wrong PINs the server still allows, as it last reported; -1 if unknown. */
 int             fk_client_get_attempts_left      (FkClient             *self);

@@ -287,6 +287,42 @@ test_restart_within_session (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (fk_client_get_tips (fixture->client)), ==, 1);
 }
 
+/* The login page can show before the keyring answers: a PIN entered then
+ * waits for the load, and one cancelled meanwhile ends as cancelled. */
+static void
+test_login_while_loading (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(FkClient) client = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) cancelled = NULL;
+  g_autoptr(GAsyncResult) logged_in = NULL;
+  g_autoptr(GAsyncResult) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  logout (fixture);
+  reload (fixture);
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_LOCKED);
+
+  client = fk_client_new (fixture->data_dir);
+  fk_client_login_async (client, PIN, cancellable, fk_test_keep_result, &cancelled);
+  fk_client_login_async (client, PIN, NULL, fk_test_keep_result, &logged_in);
+  g_cancellable_cancel (cancellable);
+  fk_test_spin (50);
+  g_assert_null (cancelled);
+  g_assert_null (logged_in);
+  g_assert_cmpint (fk_client_get_state (client), ==, FK_CLIENT_STATE_LOADING);
+
+  fk_client_load_async (client, NULL, fk_test_keep_result, &loaded);
+  g_assert_true (fk_client_load_finish (client, fk_test_wait_for (&loaded), &error));
+  g_assert_no_error (error);
+  g_assert_true (fk_client_login_finish (client, fk_test_wait_for (&logged_in), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fk_client_get_state (client), ==, FK_CLIENT_STATE_UNLOCKED);
+  g_assert_false (fk_client_login_finish (client, fk_test_wait_for (&cancelled), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 static void
 test_idle_lock_and_unlock (Fixture       *fixture,
                            gconstpointer  data)
@@ -434,6 +470,7 @@ main (int   argc,
   ADD ("/token/revoke-while-offline", NULL, test_revoke_while_offline);
   ADD ("/token/revoke-at-next-login", NULL, test_revoke_at_next_login);
   ADD ("/session/restart-within-session", NULL, test_restart_within_session);
+  ADD ("/session/login-while-loading", NULL, test_login_while_loading);
   ADD ("/session/idle-lock-and-unlock", NULL, test_idle_lock_and_unlock);
   ADD ("/session/idle-unlock-guesses-end-session", NULL, test_idle_unlock_guesses_end_session);
   ADD ("/session/expires", short_session, test_session_expires);
