@@ -28,6 +28,9 @@ struct _FkApplication
   GCancellable   *cancellable;
   GError         *load_error;
   gboolean        loaded;
+  gboolean        load_started;
+  /* The device was locked when last seen: the login page shows at once. */
+  gboolean        login_first;
   guint           present_timeout_id;
 
   char           *data_dir;
@@ -97,7 +100,9 @@ on_load_ready (GObject      *object,
 
   self->loaded = TRUE;
   window = fk_application_get_window (self);
-  if (window != NULL)
+  /* A login page shown first stays as it is, with any digits typed. */
+  if (window != NULL &&
+      !(self->login_first && self->load_error == NULL && fk_client_get_state (self->client) == FK_CLIENT_STATE_LOCKED))
     fk_application_show_state (self, window);
 
   if (self->present_timeout_id != 0)
@@ -185,6 +190,44 @@ on_retention_changed (FkApplication *self)
   fk_client_set_retention_days (self->client, g_settings_get_uint (self->settings, "retention-days"));
 }
 
+static void
+start_load (FkApplication *self)
+{
+  self->load_started = TRUE;
+  fk_client_load_async (self->client, self->cancellable, on_load_ready, g_object_ref (self));
+}
+
+static void
+on_first_frame_painted (FkApplication *self,
+                        GdkFrameClock *frame_clock)
+{
+  g_signal_handlers_disconnect_by_func (frame_clock, on_first_frame_painted, self);
+  if (!self->load_started)
+    start_load (self);
+}
+
+/* The next start opens on the login page at once if this device is still
+ * locked then; any other state waits for the keyring's word. */
+static void
+on_client_state_changed (FkApplication *self)
+{
+  FkClientState state = fk_client_get_state (self->client);
+  const char *data_dir = fk_client_get_data_dir (self->client);
+  g_autofree char *locked_data_dir = NULL;
+  gboolean locked;
+
+  if (state == FK_CLIENT_STATE_LOADING)
+    return;
+
+  /* Idle-locked too: a restart ends that session's unlock. */
+  locked = state == FK_CLIENT_STATE_LOCKED || state == FK_CLIENT_STATE_IDLE_LOCKED;
+  locked_data_dir = g_settings_get_string (self->settings, "locked-data-dir");
+  if (locked && g_strcmp0 (locked_data_dir, data_dir) != 0)
+    g_settings_set_string (self->settings, "locked-data-dir", data_dir);
+  else if (!locked && g_strcmp0 (locked_data_dir, data_dir) == 0)
+    g_settings_set_string (self->settings, "locked-data-dir", "");
+}
+
 static int
 fk_application_handle_local_options (GApplication *application,
                                      GVariantDict *options)
@@ -211,11 +254,21 @@ fk_application_startup (GApplication *application)
   FkApplication *self = FK_APPLICATION (application);
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
+  g_autofree char *locked_data_dir = NULL;
 
-  /* Before GTK's start, which opens the display and the GL driver: the
-   * store and the keyring answer on their own threads meanwhile. */
+  self->settings = g_settings_new (APP_ID);
   self->client = fk_client_new (self->data_dir);
-  fk_client_load_async (self->client, self->cancellable, on_load_ready, g_object_ref (self));
+  g_signal_connect_object (self->client, "notify::state", G_CALLBACK (on_client_state_changed), self,
+                           G_CONNECT_SWAPPED);
+
+  /* A device locked when last seen opens on the login page at once, and
+   * asks the keyring and the store after its first frame, so that their
+   * reads do not delay it.  Otherwise they answer during GTK's start,
+   * which opens the display and the GL driver, and the window waits. */
+  locked_data_dir = g_settings_get_string (self->settings, "locked-data-dir");
+  self->login_first = g_strcmp0 (locked_data_dir, fk_client_get_data_dir (self->client)) == 0;
+  if (!self->login_first)
+    start_load (self);
 
   G_APPLICATION_CLASS (fk_application_parent_class)->startup (application);
 
@@ -223,7 +276,6 @@ fk_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
 
-  self->settings = g_settings_new (APP_ID);
   g_signal_connect_object (self->settings, "changed::retention-days", G_CALLBACK (on_retention_changed), self,
                            G_CONNECT_SWAPPED);
   on_retention_changed (self);
@@ -238,7 +290,10 @@ fk_application_activate (GApplication *application)
   if (window == NULL)
     {
       window = fk_window_new (ADW_APPLICATION (self), self->client);
-      fk_application_show_state (self, window);
+      if (self->login_first && !self->loaded)
+        fk_window_show_page (window, FK_PAGE_LOGIN);
+      else
+        fk_application_show_state (self, window);
     }
 
   /* Command line prefill applies once; later activations keep what the
@@ -251,7 +306,7 @@ fk_application_activate (GApplication *application)
   /* The first window waits a moment for the client's state, so that it
    * opens on its page rather than on a loading page shown for a blink.
    * Realized meanwhile, its renderer is ready when the state comes. */
-  if (!self->loaded && !gtk_widget_get_visible (GTK_WIDGET (window)))
+  if (!self->loaded && !self->login_first && !gtk_widget_get_visible (GTK_WIDGET (window)))
     {
       if (self->present_timeout_id == 0)
         {
@@ -263,6 +318,10 @@ fk_application_activate (GApplication *application)
 
   g_clear_handle_id (&self->present_timeout_id, g_source_remove);
   gtk_window_present (GTK_WINDOW (window));
+
+  if (!self->load_started)
+    g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                             G_CALLBACK (on_first_frame_painted), self, G_CONNECT_SWAPPED);
 }
 
 static void

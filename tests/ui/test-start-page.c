@@ -1,0 +1,181 @@
+/* test-start-page.c: the real app on a device it last saw locked opens on
+ * the login page at once and asks the keyring after that first frame; a
+ * PIN entered before the keyring answered still logs in; any other device
+ * waits for the keyring, so that it never opens on a wrong page
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "fk-application.h"
+#include "fk-enroll-page.h"
+#include "fk-login-page.h"
+#include "fk-window.h"
+#include "fk-ui-test-client.h"
+#include "fk-ui-test-utils.h"
+
+typedef struct {
+  const char    *data_dir;
+  gboolean       log_in_at_first_frame;
+  FkClientState  final_state;
+
+  GtkWidget     *window;
+  gboolean       painted;
+  FkClientState  state_at_first_frame;
+  GType          page_at_first_frame;
+  GAsyncResult  *login_result;
+  gboolean       checked;
+} Run;
+
+/* Visible on screen once the window is: every stack above it shows it. */
+static gboolean
+shown (GtkWidget *widget)
+{
+  for (; widget != NULL; widget = gtk_widget_get_parent (widget))
+    if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget))
+      return FALSE;
+  return TRUE;
+}
+
+static GType
+shown_page (GtkWidget *window)
+{
+  GtkWidget *login = fk_ui_test_find_by_type (window, FK_TYPE_LOGIN_PAGE);
+  GtkWidget *enroll = fk_ui_test_find_by_type (window, FK_TYPE_ENROLL_PAGE);
+
+  if (login != NULL && shown (login))
+    return FK_TYPE_LOGIN_PAGE;
+  if (enroll != NULL && shown (enroll))
+    return FK_TYPE_ENROLL_PAGE;
+  return G_TYPE_NONE;
+}
+
+static void
+on_after_paint (GdkFrameClock *frame_clock,
+                Run           *run)
+{
+  FkClient *client = fk_window_get_client (FK_WINDOW (run->window));
+
+  g_signal_handlers_disconnect_by_func (frame_clock, on_after_paint, run);
+  run->state_at_first_frame = fk_client_get_state (client);
+  run->page_at_first_frame = shown_page (run->window);
+  run->painted = TRUE;
+
+  /* As an officer quick with the pad would. */
+  if (run->log_in_at_first_frame)
+    fk_client_login_async (client, FK_UI_TEST_PIN, NULL, fk_test_keep_result, &run->login_result);
+}
+
+static void
+on_realize (GtkWidget *window,
+            Run       *run)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (on_after_paint), run);
+}
+
+static gboolean
+on_idle_check (gpointer user_data)
+{
+  Run *run = user_data;
+  FkClient *client = fk_window_get_client (FK_WINDOW (run->window));
+
+  fk_ui_test_wait_until (&run->painted, 20);
+  if (run->log_in_at_first_frame)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (fk_client_login_finish (client, fk_test_wait_for (&run->login_result), &error));
+      g_assert_no_error (error);
+      g_clear_object (&run->login_result);
+    }
+  fk_ui_test_wait_state (client, run->final_state, 20);
+
+  run->checked = TRUE;
+  /* The last window gone, the application's main loop ends. */
+  gtk_window_destroy (GTK_WINDOW (run->window));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_window_added (GtkApplication *app,
+                 GtkWindow      *window,
+                 Run            *run)
+{
+  g_assert_null (run->window);
+  g_assert_true (FK_IS_WINDOW (window));
+  run->window = g_object_ref (GTK_WIDGET (window));
+  g_signal_connect (window, "realize", G_CALLBACK (on_realize), run);
+  g_idle_add (on_idle_check, run);
+}
+
+static void
+run_app (Run *run)
+{
+  FkApplication *app = fk_application_new ();
+  char *argv[] = { (char *) "faltkoll", (char *) "--data-dir", (char *) run->data_dir, NULL };
+
+  g_signal_connect (app, "window-added", G_CALLBACK (on_window_added), run);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), G_N_ELEMENTS (argv) - 1, argv), ==, 0);
+  g_assert_true (run->checked);
+  g_assert_finalize_object (run->window);
+  g_assert_finalize_object (app);
+}
+
+static char *
+locked_data_dir (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+  return g_settings_get_string (settings, "locked-data-dir");
+}
+
+static void
+test_start_page (void)
+{
+  g_autoptr(FkUiTestClient) device = fk_ui_test_client_new (NULL);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  const char *locked_dir = fk_client_get_data_dir (device->client);
+  g_autofree char *fresh_dir = g_build_filename (g_getenv ("FK_TEST_ROOT"), "fresh-XXXXXX", NULL);
+  g_autofree char *hint = NULL;
+  Run first = { .data_dir = locked_dir, .final_state = FK_CLIENT_STATE_LOCKED };
+  Run again = { .data_dir = locked_dir, .log_in_at_first_frame = TRUE, .final_state = FK_CLIENT_STATE_UNLOCKED };
+  Run other = { .data_dir = fresh_dir, .final_state = FK_CLIENT_STATE_NOT_ENROLLED };
+
+  /* Never seen: the window waits for the keyring and opens on its page. */
+  g_assert_cmpstr ((hint = locked_data_dir ()), ==, "");
+  g_clear_pointer (&hint, g_free);
+  run_app (&first);
+  g_assert_cmpint (first.state_at_first_frame, ==, FK_CLIENT_STATE_LOCKED);
+  g_assert_true (first.page_at_first_frame == FK_TYPE_LOGIN_PAGE);
+  g_assert_cmpstr ((hint = locked_data_dir ()), ==, locked_dir);
+  g_clear_pointer (&hint, g_free);
+
+  /* Seen locked: the login page first, the keyring after it. */
+  run_app (&again);
+  g_assert_cmpint (again.state_at_first_frame, ==, FK_CLIENT_STATE_LOADING);
+  g_assert_true (again.page_at_first_frame == FK_TYPE_LOGIN_PAGE);
+  /* A session runs now: the next start must wait to show it. */
+  g_assert_cmpstr ((hint = locked_data_dir ()), ==, "");
+  g_clear_pointer (&hint, g_free);
+
+  /* Another data directory is another device: no guess from this one's. */
+  g_settings_set_string (settings, "locked-data-dir", locked_dir);
+  g_assert_nonnull (g_mkdtemp (fresh_dir));
+  run_app (&other);
+  g_assert_cmpint (other.state_at_first_frame, ==, FK_CLIENT_STATE_NOT_ENROLLED);
+  g_assert_true (other.page_at_first_frame == FK_TYPE_ENROLL_PAGE);
+  g_assert_cmpstr ((hint = locked_data_dir ()), ==, locked_dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  fk_ui_test_init (&argc, &argv);
+
+  g_test_add_func ("/start-page/login-first-when-last-seen-locked", test_start_page);
+
+  return g_test_run ();
+}
