@@ -94,7 +94,8 @@ gboolean        fk_client_enroll_finish          (FkClient             *self,
  * looser one unbinds it.  Under pin-and-fingerprint, after 5 fingers that
  * did not match the finger step waits (FK_ERROR_RATE_LIMITED, saying how
  * long): 5 minutes, twice as long after each further 5, up to 8 hours,
- * until a login succeeds. */
+ * until a login succeeds.  Asked for before fk_client_load_async() has
+ * finished, it waits for the load. */
 void            fk_client_login_async            (FkClient             *self,
                                                   const char           *pin,
                                                   GCancellable         *cancellable,
