@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "fk-application.h"
+#include "fk-window.h"
 #include "fk-ui-test-utils.h"
 
 void
@@ -188,4 +190,54 @@ fk_ui_test_wait_mapped (GtkWidget *widget,
     g_main_context_iteration (NULL, TRUE);
 
   g_source_remove (timeout_id);
+}
+
+typedef struct {
+  FkUiTestWindowFunc  added;
+  FkUiTestWindowFunc  check;
+  gpointer            user_data;
+  GtkWidget          *window;
+  gboolean            checked;
+} AppRun;
+
+static gboolean
+on_app_running (gpointer data)
+{
+  AppRun *run = data;
+
+  run->check (run->window, run->user_data);
+  run->checked = TRUE;
+  /* The last window gone, the application's main loop ends. */
+  gtk_window_destroy (GTK_WINDOW (run->window));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_app_window_added (GtkApplication *app,
+                     GtkWindow      *window,
+                     AppRun         *run)
+{
+  g_assert_null (run->window);
+  g_assert_true (FK_IS_WINDOW (window));
+  run->window = g_object_ref (GTK_WIDGET (window));
+  if (run->added != NULL)
+    run->added (run->window, run->user_data);
+  g_idle_add (on_app_running, run);
+}
+
+void
+fk_ui_test_run_app (const char         *data_dir,
+                    FkUiTestWindowFunc  added,
+                    FkUiTestWindowFunc  check,
+                    gpointer            user_data)
+{
+  FkApplication *app = fk_application_new ();
+  char *argv[] = { (char *) "faltkoll", (char *) "--data-dir", (char *) data_dir, NULL };
+  AppRun run = { added, check, user_data, NULL, FALSE };
+
+  g_signal_connect (app, "window-added", G_CALLBACK (on_app_window_added), &run);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), G_N_ELEMENTS (argv) - 1, argv), ==, 0);
+  g_assert_true (run.checked);
+  g_assert_finalize_object (run.window);
+  g_assert_finalize_object (app);
 }

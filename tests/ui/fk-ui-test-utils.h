@@ -37,4 +37,15 @@ GtkWidget  *fk_ui_test_find_label_text        (GtkWidget    *root,
 void        fk_ui_test_wait_mapped            (GtkWidget    *widget,
                                                guint         seconds);
 
+typedef void (*FkUiTestWindowFunc)           (GtkWidget    *window,
+                                               gpointer      user_data);
+
+/* Runs the real app on @data_dir.  @added (may be NULL) gets its window as
+ * soon as it exists, @check once the main loop runs; the window closes
+ * after @check, and the window and the app must then be finalized. */
+void        fk_ui_test_run_app                (const char          *data_dir,
+                                               FkUiTestWindowFunc   added,
+                                               FkUiTestWindowFunc   check,
+                                               gpointer             user_data);
+
 G_END_DECLS

@@ -8,7 +8,6 @@
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
-#include "fk-application.h"
 #include "fk-enroll-page.h"
 #include "fk-window.h"
 #include "fk-ui-test-utils.h"
@@ -17,9 +16,7 @@
 #define PHONE_HEIGHT 720
 
 typedef struct {
-  GtkWidget *window;
   char      *png_path;
-  gboolean   checked;
 } Run;
 
 static GdkTexture *
@@ -70,9 +67,10 @@ count_colours (const char *path,
 }
 
 static void
-check_enroll_page (Run *run)
+check_enroll_page (GtkWidget *window,
+                   gpointer   user_data)
 {
-  GtkWidget *window = run->window;
+  Run *run = user_data;
   GtkWidget *page = NULL;
   GtkWidget *stack;
   g_autoptr(GdkTexture) texture = NULL;
@@ -133,29 +131,6 @@ check_enroll_page (Run *run)
   g_assert_cmpint (width, ==, PHONE_WIDTH);
   g_assert_cmpint (height, ==, PHONE_HEIGHT);
 
-  run->checked = TRUE;
-}
-
-static gboolean
-on_idle_check (gpointer user_data)
-{
-  Run *run = user_data;
-
-  check_enroll_page (run);
-  /* The last window gone, the application's main loop ends. */
-  gtk_window_destroy (GTK_WINDOW (run->window));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_window_added (GtkApplication *app,
-                 GtkWindow      *window,
-                 Run            *run)
-{
-  g_assert_null (run->window);
-  g_assert_true (FK_IS_WINDOW (window));
-  run->window = g_object_ref (GTK_WIDGET (window));
-  g_idle_add (on_idle_check, run);
 }
 
 static void
@@ -163,29 +138,18 @@ test_enroll_screenshot (void)
 {
   g_autofree char *data_dir = NULL;
   g_autofree char *shots = g_build_filename (g_getenv ("FK_BUILD_ROOT"), "tests", "ui", "screenshots", NULL);
-  FkApplication *app;
   Run run = { 0 };
-  char *argv[] = { (char *) "faltkoll", (char *) "--data-dir", NULL, NULL };
-  int status;
 
   /* Under fk-test-env's root, which it removes afterwards. */
   g_assert_nonnull (g_getenv ("FK_TEST_ROOT"));
   data_dir = g_build_filename (g_getenv ("FK_TEST_ROOT"), "enroll-XXXXXX", NULL);
   g_assert_nonnull (g_mkdtemp (data_dir));
-  argv[2] = data_dir;
   g_assert_nonnull (g_getenv ("FK_BUILD_ROOT"));
   g_assert_cmpint (g_mkdir_with_parents (shots, 0755), ==, 0);
   run.png_path = g_build_filename (shots, "enroll-360x720.png", NULL);
   g_unlink (run.png_path);
 
-  app = fk_application_new ();
-  g_signal_connect (app, "window-added", G_CALLBACK (on_window_added), &run);
-  status = g_application_run (G_APPLICATION (app), G_N_ELEMENTS (argv) - 1, argv);
-
-  g_assert_cmpint (status, ==, 0);
-  g_assert_true (run.checked);
-  g_assert_finalize_object (run.window);
-  g_assert_finalize_object (app);
+  fk_ui_test_run_app (data_dir, NULL, check_enroll_page, &run);
   g_test_message ("Screenshot: %s", run.png_path);
   g_free (run.png_path);
 }

@@ -9,7 +9,6 @@
 
 #include <adwaita.h>
 
-#include "fk-application.h"
 #include "fk-enroll-page.h"
 #include "fk-login-page.h"
 #include "fk-window.h"
@@ -21,12 +20,11 @@ typedef struct {
   gboolean       log_in_at_first_frame;
   FkClientState  final_state;
 
-  GtkWidget     *window;
+  GtkWidget     *window;         /* borrowed, while the app runs */
   gboolean       painted;
   FkClientState  state_at_first_frame;
   GType          page_at_first_frame;
   GAsyncResult  *login_result;
-  gboolean       checked;
 } Run;
 
 /* Visible on screen once the window is: every stack above it shows it. */
@@ -75,11 +73,23 @@ on_realize (GtkWidget *window,
   g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (on_after_paint), run);
 }
 
-static gboolean
-on_idle_check (gpointer user_data)
+/* Before the window can paint: its first frame is the one to see. */
+static void
+on_window_added (GtkWidget *window,
+                 gpointer   user_data)
 {
   Run *run = user_data;
-  FkClient *client = fk_window_get_client (FK_WINDOW (run->window));
+
+  run->window = window;
+  g_signal_connect (window, "realize", G_CALLBACK (on_realize), run);
+}
+
+static void
+check_start (GtkWidget *window,
+             gpointer   user_data)
+{
+  Run *run = user_data;
+  FkClient *client = fk_window_get_client (FK_WINDOW (window));
 
   fk_ui_test_wait_until (&run->painted, 20);
   if (run->log_in_at_first_frame)
@@ -91,36 +101,6 @@ on_idle_check (gpointer user_data)
       g_clear_object (&run->login_result);
     }
   fk_ui_test_wait_state (client, run->final_state, 20);
-
-  run->checked = TRUE;
-  /* The last window gone, the application's main loop ends. */
-  gtk_window_destroy (GTK_WINDOW (run->window));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_window_added (GtkApplication *app,
-                 GtkWindow      *window,
-                 Run            *run)
-{
-  g_assert_null (run->window);
-  g_assert_true (FK_IS_WINDOW (window));
-  run->window = g_object_ref (GTK_WIDGET (window));
-  g_signal_connect (window, "realize", G_CALLBACK (on_realize), run);
-  g_idle_add (on_idle_check, run);
-}
-
-static void
-run_app (Run *run)
-{
-  FkApplication *app = fk_application_new ();
-  char *argv[] = { (char *) "faltkoll", (char *) "--data-dir", (char *) run->data_dir, NULL };
-
-  g_signal_connect (app, "window-added", G_CALLBACK (on_window_added), run);
-  g_assert_cmpint (g_application_run (G_APPLICATION (app), G_N_ELEMENTS (argv) - 1, argv), ==, 0);
-  g_assert_true (run->checked);
-  g_assert_finalize_object (run->window);
-  g_assert_finalize_object (app);
 }
 
 static char *
@@ -146,14 +126,14 @@ test_start_page (void)
   /* Never seen: the window waits for the keyring and opens on its page. */
   g_assert_cmpstr ((hint = locked_data_dir ()), ==, "");
   g_clear_pointer (&hint, g_free);
-  run_app (&first);
+  fk_ui_test_run_app (first.data_dir, on_window_added, check_start, &first);
   g_assert_cmpint (first.state_at_first_frame, ==, FK_CLIENT_STATE_LOCKED);
   g_assert_true (first.page_at_first_frame == FK_TYPE_LOGIN_PAGE);
   g_assert_cmpstr ((hint = locked_data_dir ()), ==, locked_dir);
   g_clear_pointer (&hint, g_free);
 
   /* Seen locked: the login page first, the keyring after it. */
-  run_app (&again);
+  fk_ui_test_run_app (again.data_dir, on_window_added, check_start, &again);
   g_assert_cmpint (again.state_at_first_frame, ==, FK_CLIENT_STATE_LOADING);
   g_assert_true (again.page_at_first_frame == FK_TYPE_LOGIN_PAGE);
   /* A session runs now: the next start must wait to show it. */
@@ -163,7 +143,7 @@ test_start_page (void)
   /* Another data directory is another device: no guess from this one's. */
   g_settings_set_string (settings, "locked-data-dir", locked_dir);
   g_assert_nonnull (g_mkdtemp (fresh_dir));
-  run_app (&other);
+  fk_ui_test_run_app (other.data_dir, on_window_added, check_start, &other);
   g_assert_cmpint (other.state_at_first_frame, ==, FK_CLIENT_STATE_NOT_ENROLLED);
   g_assert_true (other.page_at_first_frame == FK_TYPE_ENROLL_PAGE);
   g_assert_cmpstr ((hint = locked_data_dir ()), ==, locked_dir);
