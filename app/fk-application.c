@@ -206,14 +206,21 @@ on_first_frame_painted (FkApplication *self,
     start_load (self);
 }
 
+/* GSettings locked-data-dir names this client's data directory. */
+static gboolean
+last_seen_locked (FkApplication *self)
+{
+  g_autofree char *locked_data_dir = g_settings_get_string (self->settings, "locked-data-dir");
+
+  return g_strcmp0 (locked_data_dir, fk_client_get_data_dir (self->client)) == 0;
+}
+
 /* The next start opens on the login page at once if this device is still
  * locked then; any other state waits for the keyring's word. */
 static void
 on_client_state_changed (FkApplication *self)
 {
   FkClientState state = fk_client_get_state (self->client);
-  const char *data_dir = fk_client_get_data_dir (self->client);
-  g_autofree char *locked_data_dir = NULL;
   gboolean locked;
 
   if (state == FK_CLIENT_STATE_LOADING)
@@ -221,11 +228,8 @@ on_client_state_changed (FkApplication *self)
 
   /* Idle-locked too: a restart ends that session's unlock. */
   locked = state == FK_CLIENT_STATE_LOCKED || state == FK_CLIENT_STATE_IDLE_LOCKED;
-  locked_data_dir = g_settings_get_string (self->settings, "locked-data-dir");
-  if (locked && g_strcmp0 (locked_data_dir, data_dir) != 0)
-    g_settings_set_string (self->settings, "locked-data-dir", data_dir);
-  else if (!locked && g_strcmp0 (locked_data_dir, data_dir) == 0)
-    g_settings_set_string (self->settings, "locked-data-dir", "");
+  if (locked != last_seen_locked (self))
+    g_settings_set_string (self->settings, "locked-data-dir", locked ? fk_client_get_data_dir (self->client) : "");
 }
 
 static int
@@ -254,7 +258,6 @@ fk_application_startup (GApplication *application)
   FkApplication *self = FK_APPLICATION (application);
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
-  g_autofree char *locked_data_dir = NULL;
 
   self->settings = g_settings_new (APP_ID);
   self->client = fk_client_new (self->data_dir);
@@ -265,8 +268,7 @@ fk_application_startup (GApplication *application)
    * asks the keyring and the store after its first frame, so that their
    * reads do not delay it.  Otherwise they answer during GTK's start,
    * which opens the display and the GL driver, and the window waits. */
-  locked_data_dir = g_settings_get_string (self->settings, "locked-data-dir");
-  self->login_first = g_strcmp0 (locked_data_dir, fk_client_get_data_dir (self->client)) == 0;
+  self->login_first = last_seen_locked (self);
   if (!self->login_first)
     start_load (self);
 
