@@ -15,10 +15,6 @@
 #define PHONE_WIDTH  360
 #define PHONE_HEIGHT 720
 
-typedef struct {
-  char      *png_path;
-} Run;
-
 static GdkTexture *
 render_window (GtkWidget *window)
 {
@@ -70,7 +66,7 @@ static void
 check_enroll_page (GtkWidget *window,
                    gpointer   user_data)
 {
-  Run *run = user_data;
+  const char *png_path = user_data;
   GtkWidget *page = NULL;
   GtkWidget *stack;
   g_autoptr(GdkTexture) texture = NULL;
@@ -125,9 +121,9 @@ check_enroll_page (GtkWidget *window,
   g_assert_cmpint (nat_width, <=, PHONE_WIDTH);
 
   texture = render_window (window);
-  g_assert_true (gdk_texture_save_to_png (texture, run->png_path));
-  g_assert_true (g_file_test (run->png_path, G_FILE_TEST_IS_REGULAR));
-  g_assert_cmpuint (count_colours (run->png_path, &width, &height), >, 16);
+  g_assert_true (gdk_texture_save_to_png (texture, png_path));
+  g_assert_true (g_file_test (png_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (count_colours (png_path, &width, &height), >, 16);
   g_assert_cmpint (width, ==, PHONE_WIDTH);
   g_assert_cmpint (height, ==, PHONE_HEIGHT);
 
@@ -138,7 +134,7 @@ test_enroll_screenshot (void)
 {
   g_autofree char *data_dir = NULL;
   g_autofree char *shots = g_build_filename (g_getenv ("FK_BUILD_ROOT"), "tests", "ui", "screenshots", NULL);
-  Run run = { 0 };
+  g_autofree char *png_path = NULL;
 
   /* Under fk-test-env's root, which it removes afterwards. */
   g_assert_nonnull (g_getenv ("FK_TEST_ROOT"));
@@ -146,12 +142,11 @@ test_enroll_screenshot (void)
   g_assert_nonnull (g_mkdtemp (data_dir));
   g_assert_nonnull (g_getenv ("FK_BUILD_ROOT"));
   g_assert_cmpint (g_mkdir_with_parents (shots, 0755), ==, 0);
-  run.png_path = g_build_filename (shots, "enroll-360x720.png", NULL);
-  g_unlink (run.png_path);
+  png_path = g_build_filename (shots, "enroll-360x720.png", NULL);
+  g_unlink (png_path);
 
-  fk_ui_test_run_app (data_dir, NULL, check_enroll_page, &run);
-  g_test_message ("Screenshot: %s", run.png_path);
-  g_free (run.png_path);
+  fk_ui_test_run_app (data_dir, NULL, check_enroll_page, png_path);
+  g_test_message ("Screenshot: %s", png_path);
 }
 
 int

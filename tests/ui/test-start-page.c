@@ -27,25 +27,15 @@ typedef struct {
   GAsyncResult  *login_result;
 } Run;
 
-/* Visible on screen once the window is: every stack above it shows it. */
-static gboolean
-shown (GtkWidget *widget)
-{
-  for (; widget != NULL; widget = gtk_widget_get_parent (widget))
-    if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget))
-      return FALSE;
-  return TRUE;
-}
-
 static GType
 shown_page (GtkWidget *window)
 {
   GtkWidget *login = fk_ui_test_find_by_type (window, FK_TYPE_LOGIN_PAGE);
   GtkWidget *enroll = fk_ui_test_find_by_type (window, FK_TYPE_ENROLL_PAGE);
 
-  if (login != NULL && shown (login))
+  if (login != NULL && gtk_widget_get_mapped (login))
     return FK_TYPE_LOGIN_PAGE;
-  if (enroll != NULL && shown (enroll))
+  if (enroll != NULL && gtk_widget_get_mapped (enroll))
     return FK_TYPE_ENROLL_PAGE;
   return G_TYPE_NONE;
 }
