@@ -16,15 +16,44 @@ fk_ui_test_init (int    *argc,
   gtk_test_init (argc, argv, NULL);
 }
 
-void
-fk_ui_test_load_style (void)
+static GtkCssProvider *
+add_style (const char *name)
 {
-  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+  g_autofree char *path = g_strconcat ("/io/github/faltkoll/Faltkoll/ui/", name, NULL);
+  GtkCssProvider *provider = gtk_css_provider_new ();
 
-  gtk_css_provider_load_from_resource (provider, "/io/github/faltkoll/Faltkoll/ui/style.css");
+  gtk_css_provider_load_from_resource (provider, path);
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
                                               GTK_STYLE_PROVIDER (provider),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  return provider;
+}
+
+static void
+on_high_contrast_changed (AdwStyleManager *style_manager)
+{
+  static GtkCssProvider *high_contrast;
+
+  if (adw_style_manager_get_high_contrast (style_manager) && high_contrast == NULL)
+    high_contrast = add_style ("style-hc.css");
+  else if (!adw_style_manager_get_high_contrast (style_manager) && high_contrast != NULL)
+    {
+      gtk_style_context_remove_provider_for_display (gdk_display_get_default (),
+                                                     GTK_STYLE_PROVIDER (high_contrast));
+      g_clear_object (&high_contrast);
+    }
+}
+
+/* The app's style as AdwApplication loads it: style.css, and style-hc.css
+ * on top while high contrast is on. */
+void
+fk_ui_test_load_style (void)
+{
+  AdwStyleManager *style_manager = adw_style_manager_get_default ();
+
+  g_object_unref (add_style ("style.css"));
+  g_signal_connect (style_manager, "notify::high-contrast", G_CALLBACK (on_high_contrast_changed), NULL);
+  on_high_contrast_changed (style_manager);
 }
 
 static gboolean

@@ -12,7 +12,8 @@ G_BEGIN_DECLS
  * readable and starts no AT-SPI bus. */
 void        fk_ui_test_init                   (int          *argc,
                                                char       ***argv);
-/* Loads ui/style.css the way FkApplication does, for widgets tested alone. */
+/* Loads ui/style.css, and style-hc.css in high contrast, as AdwApplication
+ * does for FkApplication, for widgets tested alone. */
 void        fk_ui_test_load_style             (void);
 /* First widget of @type under @root (inclusive) whose accessible label is
  * @label, or a button showing @label as its text. */

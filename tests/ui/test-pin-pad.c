@@ -225,6 +225,99 @@ test_insensitive_and_clear (Fixture       *fixture,
   g_assert_cmpstr (fixture->last_pin, ==, "246813");
 }
 
+/* The node under @node drawn offscreen first by GSK's GL renderer: a colour
+ * matrix (what CSS filter: opacity() becomes) or an opacity over anything
+ * but a texture. A symbolic icon's colour matrix is over its texture. */
+static GskRenderNode *
+find_offscreen_node (GskRenderNode *node)
+{
+  GskRenderNode *child = NULL;
+
+  switch ((int) gsk_render_node_get_node_type (node))
+    {
+    case GSK_CONTAINER_NODE:
+      for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
+        {
+          GskRenderNode *found = find_offscreen_node (gsk_container_node_get_child (node, i));
+
+          if (found != NULL)
+            return found;
+        }
+      return NULL;
+    case GSK_COLOR_MATRIX_NODE:
+      child = gsk_color_matrix_node_get_child (node);
+      break;
+    case GSK_OPACITY_NODE:
+      child = gsk_opacity_node_get_child (node);
+      break;
+    case GSK_TRANSFORM_NODE:
+      return find_offscreen_node (gsk_transform_node_get_child (node));
+    case GSK_CLIP_NODE:
+      return find_offscreen_node (gsk_clip_node_get_child (node));
+    case GSK_ROUNDED_CLIP_NODE:
+      return find_offscreen_node (gsk_rounded_clip_node_get_child (node));
+    case GSK_DEBUG_NODE:
+      return find_offscreen_node (gsk_debug_node_get_child (node));
+    default:
+      return NULL;
+    }
+
+  if (gsk_render_node_get_node_type (child) == GSK_TEXTURE_NODE)
+    return NULL;
+  return node;
+}
+
+static GskRenderNode *
+snapshot_widget (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (widget), gtk_widget_get_height (widget));
+  return gtk_snapshot_free_to_node (snapshot);
+}
+
+static void
+assert_drawn_directly (GtkWidget *widget)
+{
+  g_autoptr(GskRenderNode) node = snapshot_widget (widget);
+  GskRenderNode *offscreen = find_offscreen_node (node);
+
+  if (offscreen != NULL)
+    g_error ("%s is drawn offscreen first (a %s)", G_OBJECT_TYPE_NAME (widget), G_OBJECT_TYPE_NAME (offscreen));
+}
+
+static void
+test_disabled_keys_drawn_directly (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  GtkWidget *ok = key (fixture, "OK");
+  g_autoptr(GskRenderNode) disabled = NULL;
+  g_autoptr(GskRenderNode) enabled = NULL;
+  g_autoptr(GBytes) disabled_bytes = NULL;
+  g_autoptr(GBytes) enabled_bytes = NULL;
+
+  /* OK and erase start disabled on every login page; the whole pad is
+   * disabled while a PIN is checked. Faded by the theme's filter, each key
+   * would be drawn offscreen every frame. */
+  g_assert_false (gtk_widget_is_sensitive (ok));
+  assert_drawn_directly (GTK_WIDGET (fixture->pad));
+  disabled = snapshot_widget (ok);
+
+  press (fixture, "7");
+  g_assert_true (gtk_widget_is_sensitive (ok));
+  fk_ui_test_wait_drawn (fixture->window);
+  enabled = snapshot_widget (ok);
+  /* A disabled key still looks disabled. */
+  disabled_bytes = gsk_render_node_serialize (disabled);
+  enabled_bytes = gsk_render_node_serialize (enabled);
+  g_assert_false (g_bytes_equal (disabled_bytes, enabled_bytes));
+
+  gtk_widget_set_sensitive (GTK_WIDGET (fixture->pad), FALSE);
+  fk_ui_test_wait_drawn (fixture->window);
+  assert_drawn_directly (GTK_WIDGET (fixture->pad));
+}
+
 static void
 test_length_limit (Fixture       *fixture,
                    gconstpointer  data)
@@ -248,6 +341,8 @@ main (int   argc,
   g_test_add ("/pin-pad/click", Fixture, NULL, fixture_setup, test_click_erase_submit, fixture_teardown);
   g_test_add ("/pin-pad/keyboard", Fixture, NULL, fixture_setup, test_keyboard, fixture_teardown);
   g_test_add ("/pin-pad/insensitive", Fixture, NULL, fixture_setup, test_insensitive_and_clear, fixture_teardown);
+  g_test_add ("/pin-pad/disabled-keys", Fixture, NULL, fixture_setup, test_disabled_keys_drawn_directly,
+              fixture_teardown);
   g_test_add ("/pin-pad/limit", Fixture, NULL, fixture_setup, test_length_limit, fixture_teardown);
 
   return g_test_run ();
