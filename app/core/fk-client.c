@@ -1224,7 +1224,10 @@ on_login_tips_loaded (GObject      *object,
       return;
     }
 
-  keep_session (self);
+  /* Locked again while the records loaded: the lock took the session out
+   * of the keyring, and a restart must find it locked. */
+  if (self->state == FK_CLIENT_STATE_UNLOCKED)
+    keep_session (self);
   g_task_return_boolean (task, TRUE);
 }
 

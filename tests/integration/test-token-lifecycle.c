@@ -11,6 +11,7 @@
 
 #include "fk-client.h"
 #include "fk-error.h"
+#include "fk-secret-store.h"
 #include "fk-test-client.h"
 #include "fk-test-server.h"
 
@@ -356,6 +357,66 @@ test_idle_lock_and_unlock (Fixture       *fixture,
   g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_LOCKED);
 }
 
+/* Runs once the login has asked the store for its tips.  By the end of
+ * the nap the store's thread has read them with the session's key, and
+ * its answer waits behind this source: the lock lands in the window. */
+static gboolean
+lock_while_tips_load (gpointer user_data)
+{
+  g_usleep (200 * 1000);
+  fk_client_lock (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* The login loads checklists, then tips; a checklist's arrival in the
+ * model comes just before the tips are asked for. */
+static void
+on_checklists_changed (GListModel *checklists,
+                       guint       position,
+                       guint       removed,
+                       guint       added,
+                       FkClient   *client)
+{
+  if (added == 0)
+    return;
+
+  g_signal_handlers_disconnect_by_func (checklists, on_checklists_changed, client);
+  g_idle_add_full (G_PRIORITY_HIGH, lock_while_tips_load, g_object_ref (client), g_object_unref);
+}
+
+/* Locked (idle, or by the officer) while a login's records load: the
+ * login must not then keep the session for a restart to find. */
+static void
+test_lock_while_login_loads (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(FkChecklistTemplate) template_ = g_list_model_get_item (fk_client_get_templates (fixture->client), 0);
+  g_autoptr(FkEventChecklist) checklist = fk_event_checklist_new (template_);
+  g_autoptr(GAsyncResult) saved = NULL;
+  g_autoptr(GAsyncResult) flushed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = save_tip (fixture, &error);
+
+  g_assert_no_error (error);
+  fk_client_save_checklist_async (fixture->client, checklist, NULL, fk_test_keep_result, &saved);
+  g_assert_true (fk_client_save_checklist_finish (fixture->client, fk_test_wait_for (&saved), &error));
+  g_assert_no_error (error);
+
+  logout (fixture);
+  g_signal_connect (fk_client_get_checklists (fixture->client), "items-changed",
+                    G_CALLBACK (on_checklists_changed), fixture->client);
+  g_assert_true (login (fixture, PIN, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_IDLE_LOCKED);
+  g_assert_cmpuint (g_list_model_get_n_items (fk_client_get_tips (fixture->client)), ==, 0);
+
+  /* Whatever the keyring was asked to do by now is done. */
+  fk_secret_store_flush_async (NULL, fk_test_keep_result, &flushed);
+  g_assert_true (fk_secret_store_flush_finish (fk_test_wait_for (&flushed), NULL));
+  reload (fixture);
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_LOCKED);
+}
+
 static void
 test_idle_unlock_guesses_end_session (Fixture       *fixture,
                                       gconstpointer  data)
@@ -473,6 +534,7 @@ main (int   argc,
   ADD ("/session/login-while-loading", NULL, test_login_while_loading);
   ADD ("/session/idle-lock-and-unlock", NULL, test_idle_lock_and_unlock);
   ADD ("/session/idle-unlock-guesses-end-session", NULL, test_idle_unlock_guesses_end_session);
+  ADD ("/session/lock-while-login-loads", NULL, test_lock_while_login_loads);
   ADD ("/session/expires", short_session, test_session_expires);
   ADD ("/session/expires-during-sync", slow_short_session, test_session_expires_during_sync);
 #undef ADD
