@@ -359,6 +359,49 @@ check_labels (GtkWidget  *widget,
     check_labels (child, screen);
 }
 
+static gboolean
+has_text_label (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_text_label (child))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* A button that shows no words, only an icon and a tooltip, must still be
+ * named for a screen reader (the UI tests find it by that name): a tooltip
+ * is only its description, and a touch screen never shows it.  GTK points
+ * a button's labelled-by at its icon, which names nothing.  An entry row's
+ * own buttons are libadwaita's to name. */
+static void
+check_names (GtkWidget  *widget,
+             const char *screen)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+
+  if (GTK_IS_BUTTON (widget) && !has_text_label (widget))
+    {
+      GtkWidget *named = GTK_IS_MENU_BUTTON (gtk_widget_get_parent (widget)) ? gtk_widget_get_parent (widget) : widget;
+      const char *tooltip = gtk_widget_get_tooltip_text (named);
+
+      if (tooltip != NULL && gtk_widget_get_ancestor (named, ADW_TYPE_ENTRY_ROW) == NULL &&
+          !gtk_test_accessible_has_property (GTK_ACCESSIBLE (named), GTK_ACCESSIBLE_PROPERTY_LABEL))
+        problem ("On the %s screen the %s “%s” has no accessible name", screen, G_OBJECT_TYPE_NAME (named), tooltip);
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    check_names (child, screen);
+}
+
 /* Shoots @window at one size and look; at phone width, @page (the screen
  * itself) must not ask for more than the phone has, nor cut text off. */
 static void
@@ -399,6 +442,7 @@ shoot_one (GtkWidget  *window,
         problem ("On the %s screen a %s runs past the %d-px edge",
                  screen, G_OBJECT_TYPE_NAME (overflow), PHONE_WIDTH);
       check_labels (page, screen);
+      check_names (window, screen);
     }
 
   texture = render_window (window);
