@@ -73,6 +73,7 @@ typedef enum {
 typedef struct {
   FkTipForm  *self;
   FkHotelTip *tip;
+  guint       tip_serial;
   gboolean    send;
   gboolean    autosave;
 } SaveOp;
@@ -89,7 +90,10 @@ struct _FkTipForm
   gboolean      received_at_invalid;
   gboolean      syncing;
   gboolean      saving;       /* an explicit save or send is running */
+  gboolean      sending;      /* a send is queued or running: fields wait */
   gboolean      in_flight;    /* any save of this tip is running */
+  guint         tip_serial;   /* counts set_tip(), even of the same tip again */
+  guint         left_saves;   /* saves still running of tips left */
   gboolean      dirty;        /* edits no save has started on yet */
   SaveRequest   queued;       /* asked for while another save ran */
   guint         autosave_id;
@@ -212,17 +216,21 @@ static void
 fk_tip_form_update_state (FkTipForm *self)
 {
   gboolean editable = fk_tip_form_is_editable (self);
+  /* A send takes the fields as they are when it is asked for, and leaves
+   * the tip pending: whatever was typed meanwhile would be neither sent
+   * nor saved. */
+  gboolean fields_editable = editable && !self->sending;
 
   for (guint i = 0; i < N_FIELDS; i++)
     {
       if (i == FIELD_DESCRIPTION)
-        gtk_text_view_set_editable (GTK_TEXT_VIEW (self->widgets[i]), editable);
+        gtk_text_view_set_editable (GTK_TEXT_VIEW (self->widgets[i]), fields_editable);
       else
-        gtk_editable_set_editable (GTK_EDITABLE (self->widgets[i]), editable);
+        gtk_editable_set_editable (GTK_EDITABLE (self->widgets[i]), fields_editable);
     }
   for (guint i = 0; i < self->indicator_checks->len; i++)
-    gtk_widget_set_sensitive (g_ptr_array_index (self->indicator_checks, i), editable);
-  gtk_widget_set_sensitive (self->urgent_switch, editable);
+    gtk_widget_set_sensitive (g_ptr_array_index (self->indicator_checks, i), fields_editable);
+  gtk_widget_set_sensitive (self->urgent_switch, fields_editable);
   gtk_widget_set_visible (self->button_box, editable);
   gtk_widget_set_sensitive (self->button_box, !self->saving);
 
@@ -260,7 +268,7 @@ complete_flushes (FkTipForm *self)
 {
   g_autoptr(GPtrArray) tasks = NULL;
 
-  if (self->in_flight || (self->dirty && can_save (self)))
+  if (self->in_flight || self->left_saves > 0 || (self->dirty && can_save (self)))
     return;
 
   tasks = g_steal_pointer (&self->flush_tasks);
@@ -574,10 +582,12 @@ on_save_tip_ready (GObject      *object,
     }
 
   /* A last save of a tip the form has already left. */
-  if (op->tip != self->tip)
+  if (op->tip_serial != self->tip_serial)
     {
       if (!ok)
         g_debug ("Saving a left tip failed: %s %d", g_quark_to_string (error->domain), error->code);
+      self->left_saves--;
+      complete_flushes (self);
       save_op_free (op);
       return;
     }
@@ -607,6 +617,7 @@ on_save_tip_ready (GObject      *object,
       return;
     }
 
+  self->sending = FALSE;
   fk_tip_form_set_saving (self, FALSE);
 
   if (!ok)
@@ -630,6 +641,9 @@ on_save_tip_ready (GObject      *object,
     }
 
   set_save_status (self, NULL);
+  /* Typed while a draft was saved: the autosave timer may have gone off
+   * meanwhile and found the save still running. */
+  schedule_autosave (self);
   complete_flushes (self);
   g_signal_emit (self, signals[SAVED], 0, op->send);
   save_op_free (op);
@@ -646,6 +660,7 @@ fk_tip_form_start_save (FkTipForm *self,
 
   op->self = g_object_ref (self);
   op->tip = g_object_ref (self->tip);
+  op->tip_serial = self->tip_serial;
   op->send = send;
   op->autosave = autosave;
 
@@ -672,6 +687,8 @@ fk_tip_form_save (FkTipForm *self,
   /* Drafts may be incomplete; only what is sent must pass every rule. */
   if (send && fk_tip_form_show_invalid_field (self))
     return;
+
+  self->sending = send;
 
   /* Two saves of one tip racing could land in the wrong order on disk. */
   if (self->in_flight)
@@ -1000,20 +1017,31 @@ fk_tip_form_set_tip (FkTipForm  *self,
   if (tip == self->tip)
     return;
 
-  /* What was typed into the tip being left is kept as its draft. */
-  if (self->dirty && !self->saving && can_save (self))
+  /* A save still running finishes for the tip being left, and flushes
+   * wait for it. */
+  if (self->in_flight)
+    self->left_saves++;
+
+  /* What was typed into the tip being left is kept as its draft, and a
+   * send still queued behind an autosave is sent.  The store runs saves
+   * in the order they are asked for, so this one lands last. */
+  if ((self->dirty || self->queued != SAVE_NONE) && can_save (self))
     {
       SaveOp *op = g_new0 (SaveOp, 1);
 
       op->self = g_object_ref (self);
       op->tip = g_object_ref (self->tip);
+      op->tip_serial = self->tip_serial;
+      op->send = self->sending;
       op->autosave = TRUE;
-      fk_client_save_tip_async (self->client, self->tip, FALSE, self->cancellable,
+      self->left_saves++;
+      fk_client_save_tip_async (self->client, self->tip, op->send, self->cancellable,
                                 on_save_tip_ready, op);
     }
 
   fk_tip_form_unbind (self);
   g_set_object (&self->tip, tip);
+  self->tip_serial++;
 
   g_clear_handle_id (&self->autosave_id, g_source_remove);
   self->dirty = FALSE;
@@ -1023,6 +1051,7 @@ fk_tip_form_set_tip (FkTipForm  *self,
   complete_flushes (self);
 
   self->saving = FALSE;
+  self->sending = FALSE;
   self->received_at_invalid = FALSE;
   for (guint i = 0; i < N_FIELDS; i++)
     {
