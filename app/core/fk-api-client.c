@@ -48,6 +48,7 @@ typedef struct {
   char       *body;
   gsize       body_length;
   JsonObject *problem;     /* set by the worker on an error reply */
+  gboolean    body_sent;   /* set by the worker: the server may have acted */
 } Request;
 
 static void
@@ -200,6 +201,7 @@ run_request (gpointer data,
 
   reply.body = received;
   self->transport->perform (self->connection, &http_request, &reply);
+  request->body_sent = reply.body_sent;
 
   if (auth_header != NULL)
     fk_crypto_wipe (auth_header, strlen (auth_header));
@@ -390,6 +392,16 @@ fk_api_client_call_finish (FkApiClient   *self,
     }
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+fk_api_client_call_body_sent (FkApiClient  *self,
+                              GAsyncResult *result)
+{
+  g_return_val_if_fail (FK_IS_API_CLIENT (self), TRUE);
+  g_return_val_if_fail (g_task_is_valid (result, self), TRUE);
+
+  return ((Request *) g_task_get_task_data (G_TASK (result)))->body_sent;
 }
 
 void

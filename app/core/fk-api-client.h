@@ -36,6 +36,11 @@ JsonNode    *fk_api_client_call_finish   (FkApiClient          *self,
                                           GAsyncResult         *result,
                                           JsonObject          **problem_out,
                                           GError              **error);
+/* Whether all of the request's body left this phone.  FALSE after a failed
+ * call means the server cannot have acted on it (no connection, TLS failed,
+ * the upload broke off); TRUE means it may have, reply or not. */
+gboolean     fk_api_client_call_body_sent (FkApiClient        *self,
+                                           GAsyncResult       *result);
 
 /* Cancels every request under way and completes once the client's thread
  * is idle; later calls fail as cancelled.  For a process about to exit:

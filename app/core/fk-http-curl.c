@@ -153,6 +153,7 @@ perform (FkHttpConnection    *connection,
     explicit_bzero (header->data, strlen (header->data));
   curl_slist_free_all (headers);
 
+  reply->body_sent = uploaded >= (curl_off_t) request->body_length;
   reply->bytes = uploaded + downloaded;
   reply->connections = connects;
 

@@ -13,7 +13,7 @@
 G_BEGIN_DECLS
 
 /* Raised whenever a struct below changes shape. */
-#define FK_HTTP_TRANSPORT_VERSION 1
+#define FK_HTTP_TRANSPORT_VERSION 2
 
 /* The module's one exported symbol: a function of no arguments that
  * returns its FkHttpTransport (fk-module.h). */
@@ -48,6 +48,7 @@ typedef struct {
   guint64        bytes;             /* sent and received */
   guint64        connections;       /* opened for this request */
   const char    *http_version;      /* "2", "1.1" or "1.0"; static; NULL if no reply */
+  gboolean       body_sent;         /* all of the request's body left, or it had none */
 } FkHttpReply;
 
 typedef struct {

@@ -24,7 +24,7 @@
 #include "fk-store-backend.h"
 #include "fk-store.h"
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 /* The schema's SQL names states by number. */
 G_STATIC_ASSERT (FK_RECORD_STATE_SENT == 2);
@@ -66,7 +66,7 @@ typedef struct {
   char          *payload;
   guint          max_records;
   gsize          max_bytes;
-  GPtrArray     *results;
+  GPtrArray     *results;      /* of FkStoreResult, or the batch's FkStoreRecord */
   gboolean       sync_running;
 } JobData;
 
@@ -249,6 +249,20 @@ job_open (FkStore *self,
       return;
     }
 
+  /* 3: when a record was first put in a batch that may have reached the
+   * server, so that it is not discarded as never sent. */
+  if (version < 3 &&
+      !exec_sql (self,
+                 "BEGIN IMMEDIATE;"
+                 "ALTER TABLE records ADD COLUMN offered_at INTEGER;"
+                 "PRAGMA user_version = 3;"
+                 "COMMIT;"))
+    {
+      exec_sql (self, "ROLLBACK;");
+      return_storage_error (self, task, "migrate schema to 3");
+      return;
+    }
+
   g_task_return_boolean (task, TRUE);
 }
 
@@ -416,6 +430,51 @@ job_load (FkStore *self,
   g_task_return_pointer (task, g_steal_pointer (&records), (GDestroyNotify) g_ptr_array_unref);
 }
 
+/* Committed before the batch goes out: a crash while it is sent leaves the
+ * mark.  An earlier mark stays, and this batch's records say which are
+ * its own, so that withdrawing it takes back only those. */
+static gboolean
+mark_offered (FkStore   *self,
+              GPtrArray *records)
+{
+  gint64 stamp = g_get_real_time ();
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = TRUE;
+
+  if (records->len == 0)
+    return TRUE;
+
+  if (!exec_sql (self, "BEGIN IMMEDIATE;"))
+    return FALSE;
+
+  if (self->sql->prepare_v2 (self->db, "UPDATE records SET offered_at = ?1 WHERE uuid = ?2 AND offered_at IS NULL;",
+                             -1, &stmt, NULL) != SQLITE_OK)
+    {
+      exec_sql (self, "ROLLBACK;");
+      return FALSE;
+    }
+
+  for (guint i = 0; ok && i < records->len; i++)
+    {
+      FkStoreRecord *record = g_ptr_array_index (records, i);
+
+      self->sql->reset (stmt);
+      self->sql->bind_int64 (stmt, 1, stamp);
+      self->sql->bind_text (stmt, 2, record->uuid, -1, SQLITE_TRANSIENT);
+      ok = self->sql->step (stmt) == SQLITE_DONE;
+      record->offer = ok && self->sql->changes (self->db) == 1 ? stamp : 0;
+    }
+  self->sql->finalize (stmt);
+
+  if (!ok || !exec_sql (self, "COMMIT;"))
+    {
+      exec_sql (self, "ROLLBACK;");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static void
 job_outbox (FkStore *self,
             GTask   *task)
@@ -469,6 +528,12 @@ job_outbox (FkStore *self,
       return;
     }
 
+  if (!mark_offered (self, records))
+    {
+      return_storage_error (self, task, "mark offered");
+      return;
+    }
+
   g_task_return_pointer (task, g_steal_pointer (&records), (GDestroyNotify) g_ptr_array_unref);
 }
 
@@ -488,7 +553,9 @@ job_apply_results (FkStore *self,
 
   if (self->sql->prepare_v2 (self->db,
                              "UPDATE records SET state = ?1, failure = ?2,"
-                             "   sent_at = CASE WHEN ?1 = 2 THEN ?5 ELSE sent_at END"
+                             "   sent_at = CASE WHEN ?1 = 2 THEN ?5 ELSE sent_at END,"
+                             /* Rejected: the server has answered, and kept nothing. */
+                             "   offered_at = CASE WHEN ?1 = 2 THEN offered_at ELSE NULL END"
                              " WHERE uuid = ?3 AND revision = ?4;",
                              -1, &stmt, NULL) != SQLITE_OK)
     {
@@ -524,7 +591,7 @@ job_apply_results (FkStore *self,
   g_task_return_boolean (task, TRUE);
 }
 
-/* @stmt is on the record's state and sent_at. */
+/* @stmt is on the record's state, sent_at and offered_at. */
 static gboolean
 may_discard (FkStore       *self,
              sqlite3_stmt  *stmt,
@@ -549,7 +616,62 @@ may_discard (FkStore       *self,
       return FALSE;
     }
 
+  /* Sent, and the reply lost: it may be on the server.  The next run gets
+   * the server's answer for it (accepted, or rejected and discardable). */
+  if (self->sql->column_type (stmt, 2) != SQLITE_NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                           _("It may already have reached the server, so it cannot be discarded until the server has answered. Sync now and try again."));
+      return FALSE;
+    }
+
   return TRUE;
+}
+
+static void
+job_withdraw (FkStore *self,
+              GTask   *task)
+{
+  JobData *data = g_task_get_task_data (task);
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = TRUE;
+
+  if (!exec_sql (self, "BEGIN IMMEDIATE;"))
+    {
+      return_storage_error (self, task, "begin");
+      return;
+    }
+
+  if (self->sql->prepare_v2 (self->db, "UPDATE records SET offered_at = NULL WHERE uuid = ?1 AND offered_at = ?2;",
+                             -1, &stmt, NULL) != SQLITE_OK)
+    {
+      exec_sql (self, "ROLLBACK;");
+      return_storage_error (self, task, "prepare withdraw");
+      return;
+    }
+
+  for (guint i = 0; ok && i < data->results->len; i++)
+    {
+      FkStoreRecord *record = g_ptr_array_index (data->results, i);
+
+      if (record->offer == 0)
+        continue;
+
+      self->sql->reset (stmt);
+      self->sql->bind_text (stmt, 1, record->uuid, -1, SQLITE_TRANSIENT);
+      self->sql->bind_int64 (stmt, 2, record->offer);
+      ok = self->sql->step (stmt) == SQLITE_DONE;
+    }
+  self->sql->finalize (stmt);
+
+  if (!ok || !exec_sql (self, "COMMIT;"))
+    {
+      exec_sql (self, "ROLLBACK;");
+      return_storage_error (self, task, "withdraw");
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -576,7 +698,7 @@ job_discard (FkStore *self,
       return;
     }
 
-  if (self->sql->prepare_v2 (self->db, "SELECT state, sent_at FROM records WHERE uuid = ?1 AND kind = ?2;",
+  if (self->sql->prepare_v2 (self->db, "SELECT state, sent_at, offered_at FROM records WHERE uuid = ?1 AND kind = ?2;",
                              -1, &stmt, NULL) != SQLITE_OK)
     {
       exec_sql (self, "ROLLBACK;");
@@ -1025,6 +1147,30 @@ gboolean
 fk_store_apply_results_finish (FkStore       *self,
                                GAsyncResult  *result,
                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+fk_store_withdraw_async (FkStore             *self,
+                         GPtrArray           *batch,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  JobData *data = g_new0 (JobData, 1);
+
+  data->results = g_ptr_array_ref (batch);
+  g_task_set_source_tag (task, fk_store_withdraw_async);
+  push_job (self, task, job_withdraw, data);
+}
+
+gboolean
+fk_store_withdraw_finish (FkStore       *self,
+                          GAsyncResult  *result,
+                          GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);

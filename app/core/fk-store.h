@@ -19,6 +19,7 @@ typedef struct {
   char          *failure;
   gint64         updated_at;   /* unix seconds */
   JsonObject    *payload;      /* decrypted */
+  gint64         offer;        /* outbox: the mark this batch set, 0 if one was there */
 } FkStoreRecord;
 
 /* What the server said of one record of a batch. */
@@ -77,7 +78,10 @@ GPtrArray  *fk_store_load_finish           (FkStore              *self,
                                             GError              **error);
 
 /* The oldest records waiting to be sent, at most @max_records and about
- * @max_bytes of payload. */
+ * @max_bytes of payload, each marked as offered to the server (durably,
+ * before they are returned): from then on a record may be on the server
+ * whatever becomes of the reply, and is not discarded until the server
+ * has answered for it or the batch is withdrawn. */
 void        fk_store_outbox_async          (FkStore              *self,
                                             guint                 max_records,
                                             gsize                 max_bytes,
@@ -96,6 +100,16 @@ void        fk_store_apply_results_async   (FkStore              *self,
                                             GAsyncReadyCallback   callback,
                                             gpointer              user_data);
 gboolean    fk_store_apply_results_finish  (FkStore              *self,
+                                            GAsyncResult         *result,
+                                            GError              **error);
+/* The batch never left (fk_api_client_call_body_sent()): takes back the
+ * marks its outbox set, so its records may be discarded again. */
+void        fk_store_withdraw_async        (FkStore              *self,
+                                            GPtrArray            *batch,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+gboolean    fk_store_withdraw_finish       (FkStore              *self,
                                             GAsyncResult         *result,
                                             GError              **error);
 

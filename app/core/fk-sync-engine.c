@@ -34,6 +34,7 @@ struct _FkSyncEngine
   GPtrArray    *waiters;       /* GTasks completed when the run ends */
   GPtrArray    *batch;         /* FkStoreRecord in flight */
   GPtrArray    *results;       /* FkStoreResult being committed */
+  GError       *run_error;     /* how the run ends, once its batch is withdrawn */
 
   gboolean      run_again;     /* asked for while a run was under way */
   guint         failures;      /* consecutive, for the backoff */
@@ -331,6 +332,21 @@ parse_results (JsonNode  *reply,
 }
 
 static void
+on_batch_withdrawn (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(FkSyncEngine) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Still marked: its records only wait for an answer before a discard. */
+  if (!fk_store_withdraw_finish (FK_STORE (object), result, &error))
+    g_warning ("Could not take back a batch that was not sent: %s", error->message);
+
+  finish_run (self, g_steal_pointer (&self->run_error));
+}
+
+static void
 on_batch_sent (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
@@ -346,6 +362,16 @@ on_batch_sent (GObject      *object,
     {
       if (problem != NULL)
         self->retry_after = json_object_get_int_member_with_default (problem, "retry_after", 0);
+
+      /* Never left this phone (offline, say): the server cannot have it,
+       * and the officer may still discard it. */
+      if (!fk_api_client_call_body_sent (FK_API_CLIENT (object), result))
+        {
+          self->run_error = g_steal_pointer (&error);
+          fk_store_withdraw_async (self->store, batch, NULL, on_batch_withdrawn, g_object_ref (self));
+          return;
+        }
+
       finish_run (self, g_steal_pointer (&error));
       return;
     }
@@ -748,6 +774,7 @@ fk_sync_engine_finalize (GObject *object)
   g_clear_pointer (&self->waiters, g_ptr_array_unref);
   g_clear_pointer (&self->last_success, g_date_time_unref);
   g_clear_pointer (&self->last_error, g_free);
+  g_clear_error (&self->run_error);
 
   G_OBJECT_CLASS (fk_sync_engine_parent_class)->finalize (object);
 }

@@ -591,6 +591,47 @@ test_discard_refuses_sent (Fixture       *fixture,
   g_assert_cmpint (count_pending (fixture), ==, 1);
 }
 
+/* Once in a batch that left, a record may be on the server whatever came
+ * of the reply: it stays until the server answers for it.  Rejected, it
+ * was never kept there, and may go.  A batch that never left is taken
+ * back, but only its own marks. */
+static void
+test_discard_refuses_offered (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autofree char *offered = g_uuid_string_random ();
+  g_autofree char *withdrawn = g_uuid_string_random ();
+  g_autoptr(FkSyncEngine) engine = fk_sync_engine_new (fixture->store);
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) fk_store_result_free);
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) second = NULL;
+  g_autoptr(GError) error = NULL;
+
+  save (fixture, offered, FK_RECORD_STATE_PENDING, "sent, and the reply lost");
+  first = outbox (fixture, 100, 1 << 20);
+  g_assert_cmpuint (first->len, ==, 1);
+  save (fixture, withdrawn, FK_RECORD_STATE_PENDING, "never left");
+  second = outbox (fixture, 100, 1 << 20);
+  g_assert_cmpuint (second->len, ==, 2);
+
+  fk_store_withdraw_async (fixture->store, second, NULL, on_ready, fixture);
+  g_assert_true (fk_store_withdraw_finish (fixture->store, wait_result (fixture), &error));
+  g_assert_no_error (error);
+  clear_result (fixture);
+
+  g_assert_false (discard (fixture, engine, offered, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  g_assert_true (discard (fixture, engine, withdrawn, &error));
+  g_assert_no_error (error);
+
+  g_ptr_array_add (results, result_new (offered, 1, FALSE, "Enter the municipality."));
+  apply (fixture, results);
+  g_assert_true (discard (fixture, engine, offered, &error));
+  g_assert_no_error (error);
+  g_assert_false (is_stored (fixture, offered));
+}
+
 /* A run under way may hold a waiting record in its batch: not that one,
  * until the run is over.  A draft is never in a batch. */
 static void
@@ -716,15 +757,17 @@ test_migrates_from_version_1 (void)
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version;", -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 2);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 3);
   sqlite3_finalize (stmt);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT uuid, revision, sent_at FROM records ORDER BY uuid;", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT uuid, revision, sent_at, offered_at FROM records ORDER BY uuid;", -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "a");
   g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, 3);
   g_assert_cmpint (sqlite3_column_int (stmt, 2), ==, 200);
+  g_assert_cmpint (sqlite3_column_type (stmt, 3), ==, SQLITE_NULL);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   g_assert_cmpint (sqlite3_column_type (stmt, 2), ==, SQLITE_NULL);
+  g_assert_cmpint (sqlite3_column_type (stmt, 3), ==, SQLITE_NULL);
   sqlite3_finalize (stmt);
   sqlite3_close (db);
 
@@ -842,6 +885,7 @@ main (int   argc,
   ADD ("/store/purge-keeps-unsent", test_purge_keeps_unsent);
   ADD ("/store/discard-unsent", test_discard_unsent);
   ADD ("/store/discard-refuses-sent", test_discard_refuses_sent);
+  ADD ("/store/discard-refuses-offered", test_discard_refuses_offered);
   ADD ("/store/discard-refuses-in-flight", test_discard_refuses_in_flight);
   ADD ("/store/discard-is-durable", test_discard_is_durable);
 #undef ADD

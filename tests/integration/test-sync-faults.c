@@ -15,6 +15,7 @@
 
 #include "fk-client.h"
 #include "fk-error.h"
+#include "fk-protocol.h"
 #include "fk-test-client.h"
 #include "fk-test-server.h"
 
@@ -273,6 +274,47 @@ is_true (gpointer data)
 /* The first server dies on its first commit; each one after it on its
  * second: the first is the replay of the batch that killed the one before,
  * the second is new.  So every batch of the sync costs one server. */
+static gboolean
+discard (Fixture     *fixture,
+         const char  *uuid,
+         GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  FkSyncEngine *engine = fk_client_get_sync_engine (fixture->client);
+
+  fk_sync_engine_discard_async (engine, FK_KIND_HOTEL_TIP, uuid, NULL, fk_test_keep_result, &result);
+  return fk_sync_engine_discard_finish (engine, fk_test_wait_for (&result), error);
+}
+
+/* A tip of the batch the server committed and never answered for is on the
+ * server: the device must not offer to discard it as never sent, not even
+ * after a run that could not reach the server at all. */
+static void
+assert_committed_not_discarded (Fixture   *fixture,
+                                GPtrArray *uuids)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *committed = NULL;
+
+  for (guint i = 0; i < uuids->len && committed == NULL; i++)
+    if (fk_test_server_count_records (fixture->server, g_ptr_array_index (uuids, i)) == 1)
+      committed = g_ptr_array_index (uuids, i);
+  g_assert_nonnull (committed);
+
+  g_assert_false (discard (fixture, committed, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+
+  /* The server is down: this run's batch never leaves, and is taken back. */
+  fk_client_sync_async (fixture->client, NULL, fk_test_keep_result, &result);
+  g_assert_false (fk_client_sync_finish (fixture->client, fk_test_wait_for (&result), &error));
+  g_assert_error (error, FK_ERROR, FK_ERROR_NETWORK);
+  g_clear_error (&error);
+  g_assert_false (discard (fixture, committed, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+}
+
 static const char * const crash_first_args[] = { "--fault-crash-after-commit", "1", NULL };
 static const char * const crash_again_args[] = { "--fault-crash-after-commit", "2", NULL };
 
@@ -329,6 +371,8 @@ test_server_killed_after_commit (Fixture       *fixture,
        * know: it is on the server and still pending here. */
       g_assert_cmpint (on_server, >, before);
       g_assert_cmpint (on_server + fk_sync_engine_get_pending (engine), >, uuids->len);
+      if (kills == 1)
+        assert_committed_not_discarded (fixture, uuids);
 
       fk_test_server_stop (fixture->server);
       fk_test_server_start (fixture->server, crash_again_args);
