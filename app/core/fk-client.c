@@ -331,7 +331,9 @@ on_tips_loaded (GObject      *object,
       g_ptr_array_add (tips, tip);
     }
 
-  clear_tips (self);
+  /* Only the tips: the checklists were loaded into theirs just before. */
+  g_hash_table_remove_all (self->tips_by_uuid);
+  g_list_store_remove_all (self->tips);
   for (guint i = 0; i < tips->len; i++)
     g_hash_table_insert (self->tips_by_uuid,
                          (gpointer) fk_hotel_tip_get_uuid (g_ptr_array_index (tips, i)),

@@ -417,6 +417,61 @@ test_lock_while_login_loads (Fixture       *fixture,
   g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_LOCKED);
 }
 
+static FkEventChecklist *
+new_saved_checklist (Fixture *fixture)
+{
+  g_autoptr(FkChecklistTemplate) template_ = g_list_model_get_item (fk_client_get_templates (fixture->client), 0);
+  g_autoptr(FkEventChecklist) checklist = fk_event_checklist_new (template_);
+  g_autoptr(GAsyncResult) saved = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fk_client_save_checklist_async (fixture->client, checklist, NULL, fk_test_keep_result, &saved);
+  g_assert_true (fk_client_save_checklist_finish (fixture->client, fk_test_wait_for (&saved), &error));
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&checklist);
+}
+
+static void
+assert_lists_only (Fixture          *fixture,
+                   FkEventChecklist *checklist)
+{
+  GListModel *checklists = fk_client_get_checklists (fixture->client);
+  g_autoptr(FkEventChecklist) listed = NULL;
+
+  g_assert_cmpuint (g_list_model_get_n_items (checklists), ==, 1);
+  listed = g_list_model_get_item (checklists, 0);
+  g_assert_cmpstr (fk_event_checklist_get_uuid (listed), ==, fk_event_checklist_get_uuid (checklist));
+}
+
+/* A checklist the server has not had yet is listed again after an unlock
+ * and after a restart: loading the tips must not drop the checklists
+ * loaded just before them. */
+static void
+test_unlock_lists_checklists (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(FkEventChecklist) checklist = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+
+  fk_test_server_stop (fixture->server);
+  checklist = new_saved_checklist (fixture);
+  uuid = save_tip (fixture, &error);
+  g_assert_no_error (error);
+
+  fk_client_lock (fixture->client);
+  g_assert_true (login (fixture, PIN, &error));
+  g_assert_no_error (error);
+  assert_lists_only (fixture, checklist);
+  g_assert_cmpuint (g_list_model_get_n_items (fk_client_get_tips (fixture->client)), ==, 1);
+
+  reload (fixture);
+  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_UNLOCKED);
+  assert_lists_only (fixture, checklist);
+  g_assert_cmpuint (g_list_model_get_n_items (fk_client_get_tips (fixture->client)), ==, 1);
+}
+
 static void
 test_idle_unlock_guesses_end_session (Fixture       *fixture,
                                       gconstpointer  data)
@@ -535,6 +590,7 @@ main (int   argc,
   ADD ("/session/idle-lock-and-unlock", NULL, test_idle_lock_and_unlock);
   ADD ("/session/idle-unlock-guesses-end-session", NULL, test_idle_unlock_guesses_end_session);
   ADD ("/session/lock-while-login-loads", NULL, test_lock_while_login_loads);
+  ADD ("/session/unlock-lists-checklists", NULL, test_unlock_lists_checklists);
   ADD ("/session/expires", short_session, test_session_expires);
   ADD ("/session/expires-during-sync", slow_short_session, test_session_expires_during_sync);
 #undef ADD
