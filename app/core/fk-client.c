@@ -534,8 +534,10 @@ hide_session (FkClient *self)
   fk_sync_engine_set_api (self->sync, NULL);
   if (self->api != NULL)
     fk_api_client_set_bearer (self->api, NULL);
-  fk_store_set_data_key (self->store, NULL);
+  /* The models first: an open checklist page commits a pending note as it
+   * lets go, and that save takes the key when it is queued. */
   clear_tips (self);
+  fk_store_set_data_key (self->store, NULL);
 }
 
 /* Wipes everything the session unlocked.  Records stay on disk, sealed. */

@@ -68,6 +68,7 @@ typedef struct {
   gsize          max_bytes;
   GPtrArray     *results;      /* of FkStoreResult, or the batch's FkStoreRecord */
   gboolean       sync_running;
+  GBytes        *key;          /* a save's own copy, taken when it was asked for */
 } JobData;
 
 static void
@@ -79,6 +80,7 @@ job_data_free (JobData *data)
     fk_crypto_wipe (data->payload, strlen (data->payload));
   g_free (data->payload);
   g_clear_pointer (&data->results, g_ptr_array_unref);
+  fk_secure_bytes_unref (data->key);
   g_free (data);
 }
 
@@ -125,6 +127,20 @@ dup_data_key (FkStore *self)
 
   g_mutex_lock (&self->key_mutex);
   key = self->data_key ? g_bytes_ref (self->data_key) : NULL;
+  g_mutex_unlock (&self->key_mutex);
+
+  return key;
+}
+
+/* A copy no other thread holds, so that freeing it always wipes it. */
+static GBytes *
+copy_data_key (FkStore *self)
+{
+  GBytes *key = NULL;
+
+  g_mutex_lock (&self->key_mutex);
+  if (self->data_key != NULL)
+    key = g_bytes_new (g_bytes_get_data (self->data_key, NULL), g_bytes_get_size (self->data_key));
   g_mutex_unlock (&self->key_mutex);
 
   return key;
@@ -271,7 +287,6 @@ job_save (FkStore *self,
           GTask   *task)
 {
   JobData *data = g_task_get_task_data (task);
-  g_autoptr(GBytes) key = dup_data_key (self);
   g_autoptr(GBytes) plain = NULL;
   g_autoptr(GBytes) sealed = NULL;
   g_autoptr(GError) error = NULL;
@@ -280,7 +295,7 @@ job_save (FkStore *self,
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   guint revision = 0;
 
-  if (key == NULL)
+  if (data->key == NULL)
     {
       g_task_return_new_error (task, FK_ERROR, FK_ERROR_SESSION_EXPIRED, "%s",
                                fk_error_code_to_message (FK_ERROR_SESSION_EXPIRED));
@@ -289,7 +304,10 @@ job_save (FkStore *self,
 
   aad = make_aad (data->uuid, data->kind);
   plain = g_bytes_new_static (data->payload, strlen (data->payload));
-  sealed = fk_crypto_seal (key, plain, aad, &error);
+  sealed = fk_crypto_seal (data->key, plain, aad, &error);
+  /* Not needed once sealed: gone before the disk work, not only when the
+   * reply has reached the main thread. */
+  g_clear_pointer (&data->key, fk_secure_bytes_unref);
   if (sealed == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -1060,6 +1078,9 @@ fk_store_save_async (FkStore             *self,
   data->kind = g_strdup (kind);
   data->state = state;
   data->payload = json_to_string (node, FALSE);
+  /* The key as it is now: the save was allowed when asked for, and a lock
+   * while it waits behind other jobs must not lose it. */
+  data->key = copy_data_key (self);
 
   g_task_set_source_tag (task, fk_store_save_async);
   push_job (self, task, job_save, data);

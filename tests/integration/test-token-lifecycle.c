@@ -472,6 +472,141 @@ test_unlock_lists_checklists (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (fk_client_get_tips (fixture->client)), ==, 1);
 }
 
+/* Enough saves that the store's thread is still busy with them when the
+ * lock comes, as it can be during a sync. */
+#define QUEUED_DRAFTS 100
+
+typedef struct {
+  FkClient         *client;
+  FkEventChecklist *checklist;
+  const char       *item_id;
+  gboolean          committed;
+  GAsyncResult     *saved;
+} PageCommit;
+
+/* What the open checklist page does as the list empties under it at a
+ * lock or logout: commits the note being typed, and saves. */
+static void
+commit_as_list_empties (GListModel *checklists,
+                        guint       position,
+                        guint       removed,
+                        guint       added,
+                        PageCommit *commit)
+{
+  if (g_list_model_get_n_items (checklists) > 0)
+    return;
+
+  g_signal_handlers_disconnect_by_func (checklists, commit_as_list_empties, commit);
+  commit->committed = TRUE;
+  fk_event_checklist_set_note (commit->checklist, commit->item_id, "Typed just before the lock");
+  fk_client_save_checklist_async (commit->client, commit->checklist, NULL, fk_test_keep_result, &commit->saved);
+}
+
+typedef struct {
+  guint left;
+  guint failed;
+} Drafts;
+
+static void
+on_draft_saved (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Drafts *drafts = user_data;
+
+  if (!fk_client_save_tip_finish (FK_CLIENT (object), result, NULL))
+    drafts->failed++;
+  drafts->left--;
+}
+
+static const char *
+note_of (Fixture    *fixture,
+         const char *uuid,
+         guint       index)
+{
+  GListModel *checklists = fk_client_get_checklists (fixture->client);
+
+  for (guint i = 0; i < g_list_model_get_n_items (checklists); i++)
+    {
+      g_autoptr(FkEventChecklist) checklist = g_list_model_get_item (checklists, i);
+      g_autoptr(FkChecklistItem) item = NULL;
+
+      if (!g_str_equal (fk_event_checklist_get_uuid (checklist), uuid))
+        continue;
+
+      /* The model keeps both alive. */
+      item = g_list_model_get_item (fk_event_checklist_get_items (checklist), index);
+      return fk_checklist_item_get_note (item);
+    }
+
+  g_assert_not_reached ();
+}
+
+/* Changes saved as the session is hidden are there when the officer is
+ * back: a note the open page commits as the lock empties its list, and
+ * saves still waiting behind a busy store. */
+static void
+check_last_changes_kept (Fixture  *fixture,
+                         gboolean  logout_instead)
+{
+  g_autoptr(FkEventChecklist) queued = new_saved_checklist (fixture);
+  g_autoptr(FkEventChecklist) shown = new_saved_checklist (fixture);
+  g_autoptr(FkChecklistItem) first = g_list_model_get_item (fk_event_checklist_get_items (queued), 0);
+  g_autoptr(FkChecklistItem) second = g_list_model_get_item (fk_event_checklist_get_items (shown), 1);
+  g_autoptr(GAsyncResult) queued_saved = NULL;
+  g_autoptr(GError) error = NULL;
+  PageCommit commit = { fixture->client, shown, fk_checklist_item_get_id (second), FALSE, NULL };
+  Drafts drafts = { QUEUED_DRAFTS, 0 };
+
+  for (guint i = 0; i < QUEUED_DRAFTS; i++)
+    {
+      g_autoptr(FkHotelTip) tip = fk_hotel_tip_new ();
+
+      fk_hotel_tip_set_hotel_name (tip, "Hotell Uppdiktat");
+      fk_client_save_tip_async (fixture->client, tip, FALSE, NULL, on_draft_saved, &drafts);
+    }
+  fk_event_checklist_set_note (queued, fk_checklist_item_get_id (first), "Saved as the lock came");
+  fk_client_save_checklist_async (fixture->client, queued, NULL, fk_test_keep_result, &queued_saved);
+
+  g_signal_connect (fk_client_get_checklists (fixture->client), "items-changed",
+                    G_CALLBACK (commit_as_list_empties), &commit);
+  if (logout_instead)
+    logout (fixture);
+  else
+    fk_client_lock (fixture->client);
+  g_assert_true (commit.committed);
+
+  /* The error first: it says why. */
+  fk_client_save_checklist_finish (fixture->client, fk_test_wait_for (&commit.saved), &error);
+  g_assert_no_error (error);
+  g_clear_object (&commit.saved);
+  fk_client_save_checklist_finish (fixture->client, fk_test_wait_for (&queued_saved), &error);
+  g_assert_no_error (error);
+  while (drafts.left > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (drafts.failed, ==, 0);
+
+  g_assert_true (login (fixture, PIN, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (note_of (fixture, fk_event_checklist_get_uuid (queued), 0), ==, "Saved as the lock came");
+  g_assert_cmpstr (note_of (fixture, fk_event_checklist_get_uuid (shown), 1), ==, "Typed just before the lock");
+  g_assert_cmpuint (g_list_model_get_n_items (fk_client_get_tips (fixture->client)), ==, QUEUED_DRAFTS);
+}
+
+static void
+test_lock_keeps_last_changes (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  check_last_changes_kept (fixture, FALSE);
+}
+
+static void
+test_logout_keeps_last_changes (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  check_last_changes_kept (fixture, TRUE);
+}
+
 static void
 test_idle_unlock_guesses_end_session (Fixture       *fixture,
                                       gconstpointer  data)
@@ -591,6 +726,8 @@ main (int   argc,
   ADD ("/session/idle-unlock-guesses-end-session", NULL, test_idle_unlock_guesses_end_session);
   ADD ("/session/lock-while-login-loads", NULL, test_lock_while_login_loads);
   ADD ("/session/unlock-lists-checklists", NULL, test_unlock_lists_checklists);
+  ADD ("/session/lock-keeps-last-changes", NULL, test_lock_keeps_last_changes);
+  ADD ("/session/logout-keeps-last-changes", NULL, test_logout_keeps_last_changes);
   ADD ("/session/expires", short_session, test_session_expires);
   ADD ("/session/expires-during-sync", slow_short_session, test_session_expires_during_sync);
 #undef ADD
