@@ -418,7 +418,7 @@ on_enroll_ready (GObject      *object,
 
       fk_enroll_page_set_working (self, FALSE);
       if (error->domain == FK_ERROR)
-        show_error (self, error->message);
+        show_error (self, fk_error_get_sign_in_message (error));
       else
         {
           g_debug ("Enrollment failed: %s %d", g_quark_to_string (error->domain), error->code);

@@ -177,7 +177,7 @@ on_fingerprint_login_ready (GObject      *object,
       else if (g_error_matches (error, FK_ERROR, FK_ERROR_DEVICE_REVOKED))
         show_blocked (self, FK_CLIENT_STATE_REVOKED);
       else
-        show_fingerprint (self, error->message, TRUE);
+        show_fingerprint (self, fk_error_get_sign_in_message (error), TRUE);
       return;
     }
 
@@ -264,7 +264,7 @@ on_login_ready (GObject      *object,
                fk_client_get_fingerprint_required (self->client))
         show_status (self, _("The fingerprint did not match. Enter your PIN and try again."));
       else if (error->domain == FK_ERROR)
-        show_status (self, error->message);
+        show_status (self, fk_error_get_sign_in_message (error));
       else
         {
           g_debug ("Login failed: %s %d", g_quark_to_string (error->domain), error->code);

@@ -115,6 +115,32 @@ fk_error_code_to_message (FkErrorCode code)
     }
 }
 
+const char *
+fk_error_get_sign_in_message (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (error->domain != FK_ERROR)
+    return fk_error_code_to_message (FK_ERROR_FAILED);
+
+  /* A sentence of its own (the finger's wait, say) says what to do. */
+  if (g_strcmp0 (error->message, fk_error_code_to_message (error->code)) != 0)
+    return error->message;
+
+  /* The usual sentences promise that the officer's work will be sent. */
+  switch (error->code)
+    {
+    case FK_ERROR_NETWORK:
+      return _("The server could not be reached. Check the network connection and try again.");
+    case FK_ERROR_SERVER:
+      return _("The server had a problem. Try again in a while.");
+    case FK_ERROR_RATE_LIMITED:
+      return _("The server is busy. Try again in a while.");
+    default:
+      return error->message;
+    }
+}
+
 gboolean
 fk_error_is_transient (const GError *error)
 {

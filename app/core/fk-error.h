@@ -49,6 +49,11 @@ FkErrorCode  fk_error_code_from_problem  (const char *type,
 /* The officer's sentence for @code (translated). */
 const char  *fk_error_code_to_message    (FkErrorCode code);
 
+/* The officer's sentence for @error where nothing of theirs is saved or
+ * waits to be sent, as at login and enrollment: a server out of reach
+ * says to try again, not that work will be sent later. */
+const char  *fk_error_get_sign_in_message (const GError *error);
+
 /* Transient errors are retried by sync; permanent ones wait for the officer. */
 gboolean     fk_error_is_transient       (const GError *error);
 

@@ -90,8 +90,8 @@ wait_label (Fixture    *fixture,
 }
 
 /* As the officer does it: one key of the pad at a time, then OK. */
-static void
-enter_pin (Fixture *fixture)
+static GtkWidget *
+press_pin (Fixture *fixture)
 {
   GtkWidget *login = find (fixture, FK_TYPE_LOGIN_PAGE);
 
@@ -105,6 +105,14 @@ enter_pin (Fixture *fixture)
       fk_ui_test_click (key);
     }
   fk_ui_test_click (fk_ui_test_find_by_label (login, GTK_TYPE_BUTTON, "OK"));
+
+  return login;
+}
+
+static void
+enter_pin (Fixture *fixture)
+{
+  GtkWidget *login = press_pin (fixture);
 
   /* The client unlocks a moment before the login page hands over. */
   fk_ui_test_wait_state (fixture->session->client, FK_CLIENT_STATE_UNLOCKED, 60);
@@ -287,6 +295,22 @@ test_session_warning (Fixture       *fixture,
   g_assert_cmpint (fk_client_get_state (fixture->session->client), ==, FK_CLIENT_STATE_UNLOCKED);
 }
 
+/* Nothing is saved or waits to be sent at login: the page says what to do
+ * now, not what the sync will do later. */
+static void
+test_login_offline (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  const char *unreachable = "The server could not be reached. Check the network connection and try again.";
+  GtkWidget *login;
+
+  fk_test_server_stop (fixture->session->server);
+  login = press_pin (fixture);
+  wait_label (fixture, unreachable, 30);
+  g_assert_nonnull (fk_ui_test_find_label_text (login, unreachable));
+  g_assert_cmpint (fk_client_get_state (fixture->session->client), ==, FK_CLIENT_STATE_LOCKED);
+}
+
 static void
 test_sync_details (Fixture       *fixture,
                    gconstpointer  data)
@@ -344,6 +368,7 @@ main (int   argc,
   g_test_add ("/session/idle-lock", Fixture, NULL, fixture_setup, test_idle_lock, fixture_teardown);
   g_test_add ("/session/warning", Fixture, warned_session, fixture_setup, test_session_warning, fixture_teardown);
   g_test_add ("/session/end-keeps-form", Fixture, short_session, fixture_setup, test_session_end, fixture_teardown);
+  g_test_add ("/session/login-offline", Fixture, NULL, fixture_setup, test_login_offline, fixture_teardown);
   g_test_add ("/session/sync-details", Fixture, NULL, fixture_setup, test_sync_details, fixture_teardown);
 
   return g_test_run ();
