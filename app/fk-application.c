@@ -175,6 +175,9 @@ app_preferences_action (GSimpleAction *action,
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   FkPreferences *preferences = fk_preferences_new (parent, self->client);
 
+  /* Modal: the window under it sees none of the officer's input. */
+  if (FK_IS_WINDOW (parent))
+    fk_window_watch_input (FK_WINDOW (parent), GTK_WINDOW (preferences));
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
@@ -215,6 +218,49 @@ last_seen_locked (FkApplication *self)
   return g_strcmp0 (locked_data_dir, fk_client_get_data_dir (self->client)) == 0;
 }
 
+static gboolean
+is_over_app_window (FkApplication *self,
+                    GtkWindow     *window)
+{
+  for (GtkWindow *parent = gtk_window_get_transient_for (window);
+       parent != NULL;
+       parent = gtk_window_get_transient_for (parent))
+    {
+      if (gtk_window_get_application (parent) == GTK_APPLICATION (self))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Preferences, About and dialogs are not the application's windows, only
+ * transient for them: found among all toplevels. */
+static void
+close_transient_windows (FkApplication *self)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+
+  /* Closing one can destroy another (its own dialog): hold them all. */
+  g_list_foreach (toplevels, (GFunc) g_object_ref, NULL);
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    {
+      if (is_over_app_window (self, l->data))
+        gtk_window_close (l->data);
+    }
+  g_list_free_full (toplevels, g_object_unref);
+}
+
+/* Preferences show who is enrolled and can turn off the fingerprint or
+ * lengthen the idle lock: not for whoever holds a locked phone. */
+static void
+update_preferences_action (FkApplication *self)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "preferences");
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
+                               fk_client_get_state (self->client) == FK_CLIENT_STATE_UNLOCKED);
+}
+
 /* The next start opens on the login page at once if this device is still
  * locked then; any other state waits for the keyring's word. */
 static void
@@ -222,6 +268,12 @@ on_client_state_changed (FkApplication *self)
 {
   FkClientState state = fk_client_get_state (self->client);
   gboolean locked;
+
+  update_preferences_action (self);
+  /* A lock, a logout or the session's end also closes open preferences,
+   * and any other window over the app's. */
+  if (state != FK_CLIENT_STATE_UNLOCKED)
+    close_transient_windows (self);
 
   if (state == FK_CLIENT_STATE_LOADING)
     return;
@@ -261,6 +313,9 @@ fk_application_startup (GApplication *application)
 
   self->settings = g_settings_new (APP_ID);
   self->client = fk_client_new (self->data_dir);
+  /* Before the client's first state change, which updates them. */
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  update_preferences_action (self);
   g_signal_connect_object (self->client, "notify::state", G_CALLBACK (on_client_state_changed), self,
                            G_CONNECT_SWAPPED);
 
@@ -274,7 +329,6 @@ fk_application_startup (GApplication *application)
 
   G_APPLICATION_CLASS (fk_application_parent_class)->startup (application);
 
-  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
 

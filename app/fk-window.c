@@ -776,7 +776,6 @@ fk_window_class_init (FkWindowClass *klass)
 static void
 fk_window_init (FkWindow *self)
 {
-  GtkEventController *controller;
   int width, height;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -786,12 +785,7 @@ fk_window_init (FkWindow *self)
   self->idle_minute_ms = 60 * 1000;
   self->resume_page = FK_PAGE_MAIN;
 
-  /* Capture phase: every key, touch and pointer event counts as use,
-   * whichever widget ends up taking it. */
-  controller = gtk_event_controller_legacy_new ();
-  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
-  g_signal_connect_object (controller, "event", G_CALLBACK (on_input_event), self, G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+  fk_window_watch_input (self, GTK_WINDOW (self));
 
   width = g_settings_get_int (self->settings, "window-width");
   height = g_settings_get_int (self->settings, "window-height");
@@ -978,6 +972,23 @@ fk_window_set_idle_minute_length (FkWindow *self,
   self->idle_minute_ms = milliseconds;
   if (self->idle_timeout_id != 0)
     restart_idle_timer (self);
+}
+
+void
+fk_window_watch_input (FkWindow  *self,
+                       GtkWindow *window)
+{
+  GtkEventController *controller;
+
+  g_return_if_fail (FK_IS_WINDOW (self));
+  g_return_if_fail (GTK_IS_WINDOW (window));
+
+  /* Capture phase: every key, touch and pointer event counts as use,
+   * whichever widget ends up taking it. */
+  controller = gtk_event_controller_legacy_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "event", G_CALLBACK (on_input_event), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (window), controller);
 }
 
 gboolean

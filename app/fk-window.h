@@ -35,6 +35,10 @@ void           fk_window_show_load_error      (FkWindow       *self,
                                                const GError   *error);
 void           fk_window_toast                (FkWindow       *self,
                                                const char     *text);
+/* Input in @window (this one, or a modal window over it) counts as use
+ * for the idle lock. */
+void           fk_window_watch_input          (FkWindow       *self,
+                                               GtkWindow      *window);
 /* Prefill for the enroll page, from the command line or a faltkoll:// URI. */
 void           fk_window_prefill_enrollment   (FkWindow       *self,
                                                const char     *server_url,

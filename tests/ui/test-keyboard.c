@@ -1,6 +1,7 @@
 /* test-keyboard.c: a hotel tip filled in and saved, and a checklist item
  * answered, with the keyboard alone; Tab walks the tip form in the order
- * it is drawn
+ * it is drawn; Ctrl+, opens the preferences only while unlocked, and a
+ * lock closes them
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -20,8 +21,9 @@
 #include "fk-checklist-page.h"
 #include "fk-event-details.h"
 #include "fk-main-page.h"
+#include "fk-preferences.h"
 #include "fk-tip-form-private.h"
-#include "fk-window.h"
+#include "fk-window-private.h"
 #include "fk-ui-test-client.h"
 #include "fk-ui-test-utils.h"
 
@@ -55,17 +57,24 @@ is_active (gpointer data)
   return gtk_window_is_active (data);
 }
 
-/* No window manager gives the window the keyboard (nor gives it back
- * after a dialog): take it. */
+/* No window manager gives a window the keyboard (nor gives it back after
+ * a dialog): take it for @window. */
 static void
-take_keyboard (Fixture *fixture)
+give_keyboard (Fixture   *fixture,
+               GtkWindow *window)
 {
-  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (fixture->window));
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
 
   fixture->xdisplay = gdk_x11_display_get_xdisplay (gdk_surface_get_display (surface));
   XSetInputFocus (fixture->xdisplay, gdk_x11_surface_get_xid (surface), RevertToParent, CurrentTime);
   XSync (fixture->xdisplay, False);
-  wait_for (is_active, fixture->window, "the window to have the keyboard");
+  wait_for (is_active, window, "the window to have the keyboard");
+}
+
+static void
+take_keyboard (Fixture *fixture)
+{
+  give_keyboard (fixture, GTK_WINDOW (fixture->window));
 }
 
 static void
@@ -438,6 +447,127 @@ test_checklist_by_keyboard (Fixture       *fixture,
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (yes)));
 }
 
+/* The first toplevel of @type, or NULL. */
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return GTK_WINDOW (window);   /* the list keeps it alive */
+    }
+
+  return NULL;
+}
+
+static gboolean
+preferences_open (gpointer data)
+{
+  return find_toplevel (FK_TYPE_PREFERENCES) != NULL;
+}
+
+static void
+log_in (FkClient *client)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fk_client_login_async (client, FK_UI_TEST_PIN, NULL, fk_test_keep_result, &result);
+  g_assert_true (fk_client_login_finish (client, fk_test_wait_for (&result), &error));
+  g_assert_no_error (error);
+}
+
+/* Runs the main loop for @ms, as an officer reading the screen. */
+static void
+pause_ms (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2 * 1000);
+    }
+}
+
+static void
+check_preferences_need_unlock (GtkWidget *widget,
+                               gpointer   user_data)
+{
+  Fixture fixture = { .window = FK_WINDOW (widget) };
+  FkClient *client = fk_window_get_client (fixture.window);
+  GActionGroup *app = G_ACTION_GROUP (gtk_window_get_application (GTK_WINDOW (widget)));
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GAsyncResult) result = NULL;
+  GtkWindow *preferences;
+
+  fk_ui_test_wait_state (client, FK_CLIENT_STATE_LOCKED, 20);
+  fk_ui_test_wait_drawn (widget);
+  take_keyboard (&fixture);
+
+  /* Locked: neither Ctrl+, nor the action, as D-Bus could call it, opens
+   * the preferences. */
+  g_assert_false (g_action_group_get_action_enabled (app, "preferences"));
+  press (&fixture, XK_comma, XK_Control_L);
+  g_action_group_activate_action (app, "preferences", NULL);
+  pause_ms (200);
+  g_assert_null (find_toplevel (FK_TYPE_PREFERENCES));
+
+  /* Unlocked, Ctrl+, does. */
+  log_in (client);
+  g_assert_true (g_action_group_get_action_enabled (app, "preferences"));
+  press (&fixture, XK_comma, XK_Control_L);
+  wait_for (preferences_open, NULL, "the preferences to open");
+  preferences = find_toplevel (FK_TYPE_PREFERENCES);
+  fk_ui_test_wait_drawn (GTK_WIDGET (preferences));
+  give_keyboard (&fixture, preferences);
+
+  /* Keys in the preferences keep the session open past the idle limit
+   * (1.5 s here)... */
+  g_settings_set_uint (settings, "idle-lock-minutes", 1);
+  fk_window_set_idle_minute_length (fixture.window, 1500);
+  for (guint i = 0; i < 12; i++)
+    {
+      press (&fixture, XK_Shift_L, NoSymbol);
+      pause_ms (250);
+    }
+  g_assert_cmpint (fk_client_get_state (client), ==, FK_CLIENT_STATE_UNLOCKED);
+  g_assert_true (find_toplevel (FK_TYPE_PREFERENCES) == preferences);
+
+  /* ...and without them the lock comes, and closes them. */
+  fk_ui_test_wait_state (client, FK_CLIENT_STATE_IDLE_LOCKED, 10);
+  g_assert_null (find_toplevel (FK_TYPE_PREFERENCES));
+  g_assert_false (g_action_group_get_action_enabled (app, "preferences"));
+  g_settings_reset (settings, "idle-lock-minutes");
+  fk_window_set_idle_minute_length (fixture.window, 60 * 1000);
+
+  /* A logout closes them too, and the About window with them. */
+  log_in (client);
+  g_action_group_activate_action (app, "preferences", NULL);
+  g_action_group_activate_action (app, "about", NULL);
+  g_assert_nonnull (find_toplevel (FK_TYPE_PREFERENCES));
+  g_assert_nonnull (find_toplevel (ADW_TYPE_ABOUT_WINDOW));
+  fk_client_logout_async (client, NULL, fk_test_keep_result, &result);
+  g_assert_true (fk_client_logout_finish (client, fk_test_wait_for (&result), NULL));
+  g_assert_cmpint (fk_client_get_state (client), ==, FK_CLIENT_STATE_LOCKED);
+  g_assert_null (find_toplevel (FK_TYPE_PREFERENCES));
+  g_assert_null (find_toplevel (ADW_TYPE_ABOUT_WINDOW));
+  g_assert_false (g_action_group_get_action_enabled (app, "preferences"));
+}
+
+/* The real app, for its accelerators and its app.preferences. */
+static void
+test_preferences_need_unlock (void)
+{
+  g_autoptr(FkUiTestClient) device = fk_ui_test_client_new (NULL);
+
+  fk_ui_test_run_app (device->data_dir, NULL, check_preferences_need_unlock, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -451,6 +581,7 @@ main (int   argc,
   ADD ("tip", test_tip_by_keyboard);
   ADD ("checklist", test_checklist_by_keyboard);
 #undef ADD
+  g_test_add_func ("/keyboard/preferences-need-unlock", test_preferences_need_unlock);
 
   return g_test_run ();
 }
