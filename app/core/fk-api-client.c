@@ -63,18 +63,22 @@ request_free (Request *request)
   g_free (request);
 }
 
+/* Compressed is not encrypted: every copy of the body is wiped.  The
+ * output is sized for deflate's worst case (zlib's compressBound, and the
+ * gzip header and trailer), so that growing it never frees an old copy. */
 static GBytes *
 gzip_body (const char *body,
            gsize       length)
 {
   g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6);
-  g_autoptr(GByteArray) out = g_byte_array_sized_new (length / 3 + 64);
+  gsize bound = length + (length >> 12) + (length >> 14) + (length >> 25) + 13 + 18;
+  GByteArray *out = g_byte_array_sized_new (bound);
+  guint8 buffer[16384];
   gsize read_total = 0;
   GConverterResult result;
 
   do
     {
-      guint8 buffer[16384];
       gsize bytes_read = 0, bytes_written = 0;
       g_autoptr(GError) error = NULL;
 
@@ -82,14 +86,20 @@ gzip_body (const char *body,
                                     body + read_total, length - read_total,
                                     buffer, sizeof buffer, G_CONVERTER_INPUT_AT_END,
                                     &bytes_read, &bytes_written, &error);
-      if (result == G_CONVERTER_ERROR)
-        return NULL;
+      if (result == G_CONVERTER_ERROR || out->len + bytes_written > bound)
+        {
+          fk_crypto_wipe (buffer, sizeof buffer);
+          fk_crypto_wipe (out->data, out->len);
+          g_byte_array_unref (out);
+          return NULL;
+        }
       read_total += bytes_read;
       g_byte_array_append (out, buffer, bytes_written);
     }
   while (result != G_CONVERTER_FINISHED);
 
-  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+  fk_crypto_wipe (buffer, sizeof buffer);
+  return g_byte_array_free_to_bytes (out);
 }
 
 static void
@@ -130,7 +140,7 @@ run_request (gpointer data,
   FkApiClient *self = pool_data;
   Request *request = g_task_get_task_data (task);
   g_autoptr(GByteArray) received = g_byte_array_new ();
-  g_autoptr(GBytes) gzipped = NULL;
+  GBytes *gzipped = NULL;
   g_autofree char *url = g_strconcat (self->base_url, request->path, NULL);
   g_autofree char *auth_header = NULL;
   g_autoptr(JsonNode) node = NULL;
@@ -202,6 +212,10 @@ run_request (gpointer data,
   reply.body = received;
   self->transport->perform (self->connection, &http_request, &reply);
   request->body_sent = reply.body_sent;
+  g_clear_pointer (&gzipped, fk_secure_bytes_unref);
+  /* A broken-off reply may hold part of what the server said. */
+  if (reply.outcome != FK_HTTP_REPLIED)
+    fk_crypto_wipe (received->data, received->len);
 
   if (auth_header != NULL)
     fk_crypto_wipe (auth_header, strlen (auth_header));
