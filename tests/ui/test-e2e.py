@@ -203,9 +203,24 @@ def wait_shown(root, role, name, timeout=TIMEOUT):
     return poll(f'{role} “{name}” on screen', lambda: find_shown(root, role, name), timeout)
 
 
+def find_sensitive(root, role, name):
+    # Pages a leaflet has left keep their place, and their controls their
+    # extents: several pages each have a Back button, and only the page on
+    # screen has its own sensitive.
+    Atspi.Accessible.clear_cache(root)
+    for accessible in walk(root):
+        try:
+            if (accessible.get_role_name() == role and accessible.get_name() == name
+                    and shown(accessible) and sensitive(accessible)):
+                return accessible
+        except gi.repository.GLib.Error:
+            continue
+    return None
+
+
 def click(root, name, role='push button'):
-    button = wait_shown(root, role, name, timeout=60)
-    poll(f'“{name}” to be sensitive', lambda: sensitive(button))
+    wait_shown(root, role, name, timeout=60)
+    button = poll(f'“{name}” to be sensitive', lambda: find_sensitive(root, role, name))
     for i in range(Atspi.Action.get_n_actions(button)):
         if Atspi.Action.get_action_name(button, i) == 'click':
             Atspi.Action.do_action(button, i)
