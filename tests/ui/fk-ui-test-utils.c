@@ -160,6 +160,18 @@ fk_ui_test_wait_until (gboolean *done,
   g_source_remove (timeout_id);
 }
 
+void
+fk_ui_test_iterate_for (guint milliseconds)
+{
+  gint64 until = g_get_monotonic_time () + milliseconds * 1000;
+
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2 * 1000);
+    }
+}
+
 static void
 on_after_paint (GdkFrameClock *clock,
                 gboolean      *painted)

@@ -29,6 +29,8 @@ void        fk_ui_test_click                  (GtkWidget    *button);
 /* Runs the main loop until @done is TRUE; fails the test after @seconds. */
 void        fk_ui_test_wait_until             (gboolean     *done,
                                                guint         seconds);
+/* Runs the main loop for @milliseconds, as an officer reading the screen. */
+void        fk_ui_test_iterate_for            (guint         milliseconds);
 /* Waits until @widget is mapped and a frame with it has been painted. */
 void        fk_ui_test_wait_drawn             (GtkWidget    *widget);
 /* A mapped label under @root showing exactly @text, or NULL. */

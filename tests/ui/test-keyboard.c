@@ -481,19 +481,6 @@ log_in (FkClient *client)
   g_assert_no_error (error);
 }
 
-/* Runs the main loop for @ms, as an officer reading the screen. */
-static void
-pause_ms (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2 * 1000);
-    }
-}
-
 static void
 check_preferences_need_unlock (GtkWidget *widget,
                                gpointer   user_data)
@@ -514,7 +501,7 @@ check_preferences_need_unlock (GtkWidget *widget,
   g_assert_false (g_action_group_get_action_enabled (app, "preferences"));
   press (&fixture, XK_comma, XK_Control_L);
   g_action_group_activate_action (app, "preferences", NULL);
-  pause_ms (200);
+  fk_ui_test_iterate_for (200);
   g_assert_null (find_toplevel (FK_TYPE_PREFERENCES));
 
   /* Unlocked, Ctrl+, does. */
@@ -533,7 +520,7 @@ check_preferences_need_unlock (GtkWidget *widget,
   for (guint i = 0; i < 12; i++)
     {
       press (&fixture, XK_Shift_L, NoSymbol);
-      pause_ms (250);
+      fk_ui_test_iterate_for (250);
     }
   g_assert_cmpint (fk_client_get_state (client), ==, FK_CLIENT_STATE_UNLOCKED);
   g_assert_true (find_toplevel (FK_TYPE_PREFERENCES) == preferences);

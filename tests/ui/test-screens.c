@@ -146,18 +146,6 @@ count_colours (GdkTexture *texture)
   return g_hash_table_size (colours);
 }
 
-static void
-iterate_for (guint milliseconds)
-{
-  gint64 until = g_get_monotonic_time () + milliseconds * 1000;
-
-  while (g_get_monotonic_time () < until)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (5 * 1000);
-    }
-}
-
 static int
 min_width_of (GtkWidget *widget)
 {
@@ -419,7 +407,7 @@ shoot_one (GtkWidget  *window,
 
   resize_content (window, width, height);
   /* Stack crossfades and the scheme's transition settle first. */
-  iterate_for (400);
+  fk_ui_test_iterate_for (400);
   wait_squeezers (window);
   fk_ui_test_wait_drawn (window);
 
