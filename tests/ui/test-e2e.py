@@ -185,14 +185,15 @@ def sensitive(accessible):
     return accessible.get_state_set().contains(Atspi.StateType.SENSITIVE)
 
 
-def find_shown(root, role, name):
+def find_shown(root, role, name, also=lambda accessible: True):
     # Exactly the name: GTK 4.8 joins an explicit accessible label and a
     # button's own text into one ("Save Save"), which a screen reader reads
     # twice.  Each control has one of them.
     Atspi.Accessible.clear_cache(root)
     for accessible in walk(root):
         try:
-            if accessible.get_role_name() == role and accessible.get_name() == name and shown(accessible):
+            if (accessible.get_role_name() == role and accessible.get_name() == name
+                    and shown(accessible) and also(accessible)):
                 return accessible
         except gi.repository.GLib.Error:
             continue
@@ -203,24 +204,12 @@ def wait_shown(root, role, name, timeout=TIMEOUT):
     return poll(f'{role} “{name}” on screen', lambda: find_shown(root, role, name), timeout)
 
 
-def find_sensitive(root, role, name):
+def click(root, name, role='push button'):
+    wait_shown(root, role, name, timeout=60)
     # Pages a leaflet has left keep their place, and their controls their
     # extents: several pages each have a Back button, and only the page on
     # screen has its own sensitive.
-    Atspi.Accessible.clear_cache(root)
-    for accessible in walk(root):
-        try:
-            if (accessible.get_role_name() == role and accessible.get_name() == name
-                    and shown(accessible) and sensitive(accessible)):
-                return accessible
-        except gi.repository.GLib.Error:
-            continue
-    return None
-
-
-def click(root, name, role='push button'):
-    wait_shown(root, role, name, timeout=60)
-    button = poll(f'“{name}” to be sensitive', lambda: find_sensitive(root, role, name))
+    button = poll(f'“{name}” to be sensitive', lambda: find_shown(root, role, name, also=sensitive))
     for i in range(Atspi.Action.get_n_actions(button)):
         if Atspi.Action.get_action_name(button, i) == 'click':
             Atspi.Action.do_action(button, i)
