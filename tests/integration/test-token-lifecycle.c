@@ -357,6 +357,21 @@ test_idle_lock_and_unlock (Fixture       *fixture,
   g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_LOCKED);
 }
 
+static FkEventChecklist *
+new_saved_checklist (Fixture *fixture)
+{
+  g_autoptr(FkChecklistTemplate) template_ = g_list_model_get_item (fk_client_get_templates (fixture->client), 0);
+  g_autoptr(FkEventChecklist) checklist = fk_event_checklist_new (template_);
+  g_autoptr(GAsyncResult) saved = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fk_client_save_checklist_async (fixture->client, checklist, NULL, fk_test_keep_result, &saved);
+  g_assert_true (fk_client_save_checklist_finish (fixture->client, fk_test_wait_for (&saved), &error));
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&checklist);
+}
+
 /* Runs once the login has asked the store for its tips.  By the end of
  * the nap the store's thread has read them with the session's key, and
  * its answer waits behind this source: the lock lands in the window. */
@@ -390,16 +405,11 @@ static void
 test_lock_while_login_loads (Fixture       *fixture,
                              gconstpointer  data)
 {
-  g_autoptr(FkChecklistTemplate) template_ = g_list_model_get_item (fk_client_get_templates (fixture->client), 0);
-  g_autoptr(FkEventChecklist) checklist = fk_event_checklist_new (template_);
-  g_autoptr(GAsyncResult) saved = NULL;
+  g_autoptr(FkEventChecklist) checklist = new_saved_checklist (fixture);
   g_autoptr(GAsyncResult) flushed = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *uuid = save_tip (fixture, &error);
 
-  g_assert_no_error (error);
-  fk_client_save_checklist_async (fixture->client, checklist, NULL, fk_test_keep_result, &saved);
-  g_assert_true (fk_client_save_checklist_finish (fixture->client, fk_test_wait_for (&saved), &error));
   g_assert_no_error (error);
 
   logout (fixture);
@@ -415,21 +425,6 @@ test_lock_while_login_loads (Fixture       *fixture,
   g_assert_true (fk_secret_store_flush_finish (fk_test_wait_for (&flushed), NULL));
   reload (fixture);
   g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_LOCKED);
-}
-
-static FkEventChecklist *
-new_saved_checklist (Fixture *fixture)
-{
-  g_autoptr(FkChecklistTemplate) template_ = g_list_model_get_item (fk_client_get_templates (fixture->client), 0);
-  g_autoptr(FkEventChecklist) checklist = fk_event_checklist_new (template_);
-  g_autoptr(GAsyncResult) saved = NULL;
-  g_autoptr(GError) error = NULL;
-
-  fk_client_save_checklist_async (fixture->client, checklist, NULL, fk_test_keep_result, &saved);
-  g_assert_true (fk_client_save_checklist_finish (fixture->client, fk_test_wait_for (&saved), &error));
-  g_assert_no_error (error);
-
-  return g_steal_pointer (&checklist);
 }
 
 static void
