@@ -62,15 +62,21 @@ fk_ui_test_client_new (const char * const *server_args)
 }
 
 void
-fk_ui_test_client_login (FkUiTestClient *self)
+fk_ui_test_login (FkClient *client)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  fk_client_login_async (self->client, FK_UI_TEST_PIN, NULL, fk_test_keep_result, &result);
-  g_assert_true (fk_client_login_finish (self->client, fk_test_wait_for (&result), &error));
+  fk_client_login_async (client, FK_UI_TEST_PIN, NULL, fk_test_keep_result, &result);
+  g_assert_true (fk_client_login_finish (client, fk_test_wait_for (&result), &error));
   g_assert_no_error (error);
-  g_assert_cmpint (fk_client_get_state (self->client), ==, FK_CLIENT_STATE_UNLOCKED);
+  g_assert_cmpint (fk_client_get_state (client), ==, FK_CLIENT_STATE_UNLOCKED);
+}
+
+void
+fk_ui_test_client_login (FkUiTestClient *self)
+{
+  fk_ui_test_login (self->client);
 }
 
 FkHotelTip *

@@ -24,6 +24,8 @@ typedef struct {
 FkUiTestClient *fk_ui_test_client_new       (const char * const *server_args);
 void            fk_ui_test_client_free      (FkUiTestClient     *self);
 void            fk_ui_test_client_login     (FkUiTestClient     *self);
+/* Logs @client in with the test PIN; it must come out unlocked. */
+void            fk_ui_test_login            (FkClient           *client);
 /* Saves a tip with @hotel_name; @send queues it for the server. */
 FkHotelTip     *fk_ui_test_client_save_tip  (FkUiTestClient     *self,
                                              const char         *hotel_name,

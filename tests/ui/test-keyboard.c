@@ -471,17 +471,6 @@ preferences_open (gpointer data)
 }
 
 static void
-log_in (FkClient *client)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  fk_client_login_async (client, FK_UI_TEST_PIN, NULL, fk_test_keep_result, &result);
-  g_assert_true (fk_client_login_finish (client, fk_test_wait_for (&result), &error));
-  g_assert_no_error (error);
-}
-
-static void
 check_preferences_need_unlock (GtkWidget *widget,
                                gpointer   user_data)
 {
@@ -505,7 +494,7 @@ check_preferences_need_unlock (GtkWidget *widget,
   g_assert_null (find_toplevel (FK_TYPE_PREFERENCES));
 
   /* Unlocked, Ctrl+, does. */
-  log_in (client);
+  fk_ui_test_login (client);
   g_assert_true (g_action_group_get_action_enabled (app, "preferences"));
   press (&fixture, XK_comma, XK_Control_L);
   wait_for (preferences_open, NULL, "the preferences to open");
@@ -533,7 +522,7 @@ check_preferences_need_unlock (GtkWidget *widget,
   fk_window_set_idle_minute_length (fixture.window, 60 * 1000);
 
   /* A logout closes them too, and the About window with them. */
-  log_in (client);
+  fk_ui_test_login (client);
   g_action_group_activate_action (app, "preferences", NULL);
   g_action_group_activate_action (app, "about", NULL);
   g_assert_nonnull (find_toplevel (FK_TYPE_PREFERENCES));
