@@ -105,6 +105,7 @@ typedef struct {
   guint      next_write;
   char      *refusal;              /* the policy refuses this login */
   FkErrorCode refusal_code;
+  GError    *scan_error;           /* returned once the scan count is kept */
 } OpData;
 
 /* One step of a change to the keyring: save @secret, or clear the item;
@@ -153,6 +154,7 @@ op_data_free (OpData *data)
   g_clear_object (&data->new_token);
   g_clear_pointer (&data->writes, g_ptr_array_unref);
   g_free (data->refusal);
+  g_clear_error (&data->scan_error);
   g_free (data);
 }
 
@@ -188,6 +190,17 @@ set_attempts_left (FkClient *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ATTEMPTS_LEFT]);
 }
 
+static gint64
+boottime_seconds (void)
+{
+  struct timespec now;
+
+  clock_gettime (CLOCK_BOOTTIME, &now);
+  return now.tv_sec;
+}
+
+static void restore_failed_scans (FkClient *self);
+
 static void
 use_token (FkClient *self,
            FkToken  *token)
@@ -195,7 +208,10 @@ use_token (FkClient *self,
   g_set_object (&self->token, token);
   g_clear_object (&self->api);
   if (token != NULL)
-    self->api = fk_api_client_new (fk_token_get_server_url (token), fk_token_get_server_pin (token));
+    {
+      self->api = fk_api_client_new (fk_token_get_server_url (token), fk_token_get_server_pin (token));
+      restore_failed_scans (self);
+    }
 }
 
 /* Records ---------------------------------------------------------------- */
@@ -1248,42 +1264,113 @@ keep_fingerprint_copy (FkClient *self,
   fk_crypto_wipe (key_text, strlen (key_text));
 }
 
-static gint64
-boottime_seconds (void)
+/* The wait is counted on CLOCK_BOOTTIME, which a changed clock does not
+ * move; across a restart or a reboot it goes by the wall clock, capped. */
+static void
+restore_failed_scans (FkClient *self)
 {
-  struct timespec now;
+  gint64 blocked_until;
+  gint64 left;
 
-  clock_gettime (CLOCK_BOOTTIME, &now);
-  return now.tv_sec;
+  fk_token_get_failed_scans (self->token, &self->failed_scans, &self->scan_lockouts, &blocked_until);
+  left = blocked_until - g_get_real_time () / G_USEC_PER_SEC;
+  self->scans_blocked_until = blocked_until > 0 && left > 0
+                              ? boottime_seconds () + MIN (left, MAX_SCAN_LOCKOUT_SECONDS)
+                              : 0;
+}
+
+static void
+on_failed_scans_kept (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OpData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!fk_secret_store_save_finish (result, &error))
+    g_warning ("Could not keep the count of fingerprints that did not match: %s", error->message);
+  g_task_return_error (task, g_steal_pointer (&data->scan_error));
+}
+
+/* Closing the app must not buy five more fingers: the count is in the
+ * keyring before the next finger can be tried.  Fails @task with
+ * @scan_error then; without @task, keeps it in the background. */
+static void
+keep_failed_scans (FkClient *self,
+                   GTask    *task,
+                   GError   *scan_error)
+{
+  gint64 left = self->scans_blocked_until - boottime_seconds ();
+  g_autofree char *json = NULL;
+
+  /* Unenrolled meanwhile: nothing left to count for. */
+  if (self->token == NULL)
+    {
+      if (task != NULL)
+        g_task_return_error (task, scan_error);
+      return;
+    }
+
+  fk_token_set_failed_scans (self->token, self->failed_scans, self->scan_lockouts,
+                             self->scans_blocked_until > 0 && left > 0
+                             ? g_get_real_time () / G_USEC_PER_SEC + left
+                             : 0);
+  json = fk_token_to_json (self->token);
+  if (task == NULL)
+    {
+      fk_secret_store_save_async (self->data_dir, FK_SECRET_TOKEN, json, NULL, on_token_saved, NULL);
+      return;
+    }
+
+  ((OpData *) g_task_get_task_data (task))->scan_error = scan_error;
+  fk_secret_store_save_async (self->data_dir, FK_SECRET_TOKEN, json, NULL,
+                              on_failed_scans_kept, g_object_ref (task));
 }
 
 static void
 reset_failed_scans (FkClient *self)
 {
+  if (self->failed_scans == 0 && self->scan_lockouts == 0 && self->scans_blocked_until == 0)
+    return;
+
   self->failed_scans = 0;
   self->scan_lockouts = 0;
   self->scans_blocked_until = 0;
+  keep_failed_scans (self, NULL, NULL);
 }
 
-/* pin-and-fingerprint: returns TRUE, and fails @task, while the finger
- * step waits after too many fingers that did not match. */
-static gboolean
-scans_blocked (FkClient *self,
-               GTask    *task)
+/* pin-and-fingerprint: while the finger step waits after too many
+ * fingers that did not match, says how long. */
+static GError *
+scans_blocked_error (FkClient *self)
 {
   gint64 left = self->scans_blocked_until - boottime_seconds ();
   int minutes;
 
   if (self->scans_blocked_until == 0 || left <= 0)
-    return FALSE;
+    return NULL;
 
   minutes = (int) ((left + 59) / 60);
-  g_task_return_new_error (task, FK_ERROR, FK_ERROR_RATE_LIMITED,
-                           g_dngettext (GETTEXT_PACKAGE,
-                                        "Too many fingerprints did not match. Try again in %d minute.",
-                                        "Too many fingerprints did not match. Try again in %d minutes.",
-                                        minutes),
-                           minutes);
+  return g_error_new (FK_ERROR, FK_ERROR_RATE_LIMITED,
+                      g_dngettext (GETTEXT_PACKAGE,
+                                   "Too many fingerprints did not match. Try again in %d minute.",
+                                   "Too many fingerprints did not match. Try again in %d minutes.",
+                                   minutes),
+                      minutes);
+}
+
+/* Returns TRUE, and fails @task, while the finger step waits. */
+static gboolean
+scans_blocked (FkClient *self,
+               GTask    *task)
+{
+  GError *error = scans_blocked_error (self);
+
+  if (error == NULL)
+    return FALSE;
+
+  g_task_return_error (task, error);
   return TRUE;
 }
 
@@ -2062,11 +2149,15 @@ on_finger_verified (GObject      *object,
 
   if (!fk_fingerprint_verify_finish (FK_FINGERPRINT (object), result, &error))
     {
-      if (g_error_matches (error, FK_ERROR, FK_ERROR_FINGERPRINT_NO_MATCH) &&
-          ++self->failed_scans >= MAX_FAILED_SCANS)
+      if (g_error_matches (error, FK_ERROR, FK_ERROR_FINGERPRINT_NO_MATCH))
         {
-          g_task_return_new_error (task, FK_ERROR, FK_ERROR_PIN_REQUIRED, "%s",
-                                   _("Too many fingerprints did not match. Use your PIN."));
+          if (++self->failed_scans >= MAX_FAILED_SCANS)
+            {
+              g_clear_error (&error);
+              error = g_error_new_literal (FK_ERROR, FK_ERROR_PIN_REQUIRED,
+                                           _("Too many fingerprints did not match. Use your PIN."));
+            }
+          keep_failed_scans (self, task, g_steal_pointer (&error));
           return;
         }
       g_task_return_error (task, g_steal_pointer (&error));
@@ -2126,9 +2217,12 @@ on_login_finger_verified (GObject      *object,
     {
       if (g_error_matches (error, FK_ERROR, FK_ERROR_FINGERPRINT_NO_MATCH))
         {
+          GError *blocked;
+
           count_bound_scan (self);
-          if (scans_blocked (self, task))
-            return;
+          blocked = scans_blocked_error (self);
+          keep_failed_scans (self, task, blocked != NULL ? blocked : g_steal_pointer (&error));
+          return;
         }
       /* The reader's own sentences end in "or use your PIN", which alone
        * cannot log in here. */

@@ -49,6 +49,10 @@ struct _FkToken
   gboolean  fingerprint_wanted;
   GBytes   *fingerprint_iv;
   GBytes   *fingerprint_wrapped;
+
+  guint     failed_scans;
+  guint     scan_lockouts;
+  gint64    scans_blocked_until;
 };
 
 G_DEFINE_FINAL_TYPE (FkToken, fk_token, G_TYPE_OBJECT)
@@ -188,6 +192,15 @@ fk_token_new_from_json (const char  *json,
       self->fingerprint_iv = member_bytes (copy, "iv", CTR_IV_BYTES);
       self->fingerprint_wrapped = member_bytes (copy, "wrapped_key", FK_EC_SCALAR_BYTES);
     }
+  if (json_object_has_member (object, "scans") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "scans")))
+    {
+      JsonObject *scans = json_object_get_object_member (object, "scans");
+
+      self->failed_scans = CLAMP (json_object_get_int_member_with_default (scans, "failed", 0), 0, G_MAXUINT);
+      self->scan_lockouts = CLAMP (json_object_get_int_member_with_default (scans, "lockouts", 0), 0, G_MAXUINT);
+      self->scans_blocked_until = json_object_get_int_member_with_default (scans, "blocked_until", 0);
+    }
 
   if (self->server_url == NULL || !fk_protocol_is_valid_pin (self->server_pin) ||
       self->salt == NULL || self->iv == NULL || self->wrapped_key == NULL)
@@ -263,6 +276,18 @@ fk_token_to_json (FkToken *self)
       json_builder_begin_object (builder);
       add_bytes_member (builder, "iv", self->fingerprint_iv);
       add_bytes_member (builder, "wrapped_key", self->fingerprint_wrapped);
+      json_builder_end_object (builder);
+    }
+  if (self->failed_scans > 0 || self->scan_lockouts > 0 || self->scans_blocked_until > 0)
+    {
+      json_builder_set_member_name (builder, "scans");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "failed");
+      json_builder_add_int_value (builder, self->failed_scans);
+      json_builder_set_member_name (builder, "lockouts");
+      json_builder_add_int_value (builder, self->scan_lockouts);
+      json_builder_set_member_name (builder, "blocked_until");
+      json_builder_add_int_value (builder, self->scans_blocked_until);
       json_builder_end_object (builder);
     }
   json_builder_end_object (builder);
@@ -643,4 +668,30 @@ fk_token_get_kdf_log2_n (FkToken *self)
 {
   g_return_val_if_fail (FK_IS_TOKEN (self), 0);
   return self->kdf_log2_n;
+}
+
+void
+fk_token_get_failed_scans (FkToken *self,
+                           guint   *failed,
+                           guint   *lockouts,
+                           gint64  *blocked_until)
+{
+  g_return_if_fail (FK_IS_TOKEN (self));
+
+  *failed = self->failed_scans;
+  *lockouts = self->scan_lockouts;
+  *blocked_until = self->scans_blocked_until;
+}
+
+void
+fk_token_set_failed_scans (FkToken *self,
+                           guint    failed,
+                           guint    lockouts,
+                           gint64   blocked_until)
+{
+  g_return_if_fail (FK_IS_TOKEN (self));
+
+  self->failed_scans = failed;
+  self->scan_lockouts = lockouts;
+  self->scans_blocked_until = blocked_until;
 }

@@ -89,4 +89,15 @@ void         fk_token_set_disabled      (FkToken       *self,
                                          gboolean       disabled);
 guint        fk_token_get_kdf_log2_n    (FkToken       *self);
 
+/* Fingers that did not match, kept with the token so that a restart does
+ * not start the count afresh; @blocked_until is Unix time in seconds. */
+void         fk_token_get_failed_scans  (FkToken       *self,
+                                         guint         *failed,
+                                         guint         *lockouts,
+                                         gint64        *blocked_until);
+void         fk_token_set_failed_scans  (FkToken       *self,
+                                         guint          failed,
+                                         guint          lockouts,
+                                         gint64         blocked_until);
+
 G_END_DECLS

@@ -120,6 +120,22 @@ fixture_teardown (Fixture       *fixture,
   g_free (fixture->data_dir);
 }
 
+/* What the keyring holds, read back by a client of its own as after a
+ * restart; it replaces the fixture's. */
+static void
+reload_client (Fixture *fixture)
+{
+  g_autoptr(GAsyncResult) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_object (&fixture->client);
+  fixture->client = fk_client_new (fixture->data_dir);
+  g_signal_connect (fk_client_get_fingerprint (fixture->client), "scanning", G_CALLBACK (on_scanning), fixture);
+  fk_client_load_async (fixture->client, NULL, fk_test_keep_result, &loaded);
+  g_assert_true (fk_client_load_finish (fixture->client, fk_test_wait_for (&loaded), &error));
+  g_assert_no_error (error);
+}
+
 static gboolean
 login_pin (Fixture  *fixture,
            GError  **error)
@@ -197,20 +213,27 @@ test_five_wrong_fingers_need_pin (Fixture       *fixture,
   g_assert_true (login_pin (fixture, &error));
   logout (fixture);
 
+  /* Closing the app between fingers does not start the count afresh. */
   for (guint i = 0; i < 4; i++)
     {
       g_assert_false (login_finger (fixture, "someone-else", &error));
       g_assert_error (error, FK_ERROR, FK_ERROR_FINGERPRINT_NO_MATCH);
       g_clear_error (&error);
+      if (i % 2 == 1)
+        reload_client (fixture);
     }
   g_assert_false (login_finger (fixture, "someone-else", &error));
   g_assert_error (error, FK_ERROR, FK_ERROR_PIN_REQUIRED);
   g_clear_error (&error);
   g_assert_false (fk_client_get_fingerprint_ready (fixture->client));
+  reload_client (fixture);
+  g_assert_false (fk_client_get_fingerprint_ready (fixture->client));
 
-  /* The PIN resets the count. */
+  /* The PIN resets the count, for good. */
   g_assert_true (login_pin (fixture, &error));
   logout (fixture);
+  g_assert_true (fk_client_get_fingerprint_ready (fixture->client));
+  reload_client (fixture);
   g_assert_true (fk_client_get_fingerprint_ready (fixture->client));
 }
 
@@ -372,7 +395,6 @@ static void
 test_five_wrong_fingers_wait (Fixture       *fixture,
                               gconstpointer  data)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   guint scanning;
 
@@ -386,27 +408,40 @@ test_five_wrong_fingers_wait (Fixture       *fixture,
   g_assert_no_error (error);
   logout (fixture);
 
-  /* Counted afresh after the login. */
+  /* Counted afresh after the login, and not afresh after a restart. */
   for (guint i = 0; i < 4; i++)
     {
       g_assert_false (login_pin_and_finger (fixture, PIN, "someone-else", &error));
       g_assert_error (error, FK_ERROR, FK_ERROR_FINGERPRINT_NO_MATCH);
       g_clear_error (&error);
+      if (i == 2)
+        reload_client (fixture);
     }
   g_assert_false (login_pin_and_finger (fixture, PIN, "someone-else", &error));
   g_assert_error (error, FK_ERROR, FK_ERROR_RATE_LIMITED);
   g_assert_cmpstr (error->message, ==, "Too many fingerprints did not match. Try again in 5 minutes.");
   g_clear_error (&error);
 
-  /* The reader is not even asked now, and the server never was. */
-  scanning = fixture->scanning;
-  fk_client_login_async (fixture->client, PIN, NULL, fk_test_keep_result, &result);
-  g_assert_false (fk_client_login_finish (fixture->client, fk_test_wait_for (&result), &error));
-  g_assert_error (error, FK_ERROR, FK_ERROR_RATE_LIMITED);
-  fk_test_spin (300);
-  g_assert_cmpuint (fixture->scanning, ==, scanning);
-  g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_LOCKED);
-  g_assert_cmpint (fk_client_get_attempts_left (fixture->client), ==, FK_MAX_FAILED_PINS);
+  /* The reader is not even asked now, and the server never was; a
+   * restart does not end the wait. */
+  for (guint restarted = 0; restarted < 2; restarted++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      int attempts_left;
+
+      if (restarted)
+        reload_client (fixture);
+      scanning = fixture->scanning;
+      attempts_left = fk_client_get_attempts_left (fixture->client);
+      fk_client_login_async (fixture->client, PIN, NULL, fk_test_keep_result, &result);
+      g_assert_false (fk_client_login_finish (fixture->client, fk_test_wait_for (&result), &error));
+      g_assert_error (error, FK_ERROR, FK_ERROR_RATE_LIMITED);
+      g_clear_error (&error);
+      fk_test_spin (300);
+      g_assert_cmpuint (fixture->scanning, ==, scanning);
+      g_assert_cmpint (fk_client_get_state (fixture->client), ==, FK_CLIENT_STATE_LOCKED);
+      g_assert_cmpint (fk_client_get_attempts_left (fixture->client), ==, attempts_left);
+    }
 }
 
 static char *
@@ -421,22 +456,6 @@ load_secret (Fixture      *fixture,
   secret = fk_secret_store_load_finish (fk_test_wait_for (&loaded), &error);
   g_assert_no_error (error);
   return secret;
-}
-
-/* What the keyring holds, read back by a client of its own as after a
- * restart; it replaces the fixture's. */
-static void
-reload_client (Fixture *fixture)
-{
-  g_autoptr(GAsyncResult) loaded = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_clear_object (&fixture->client);
-  fixture->client = fk_client_new (fixture->data_dir);
-  g_signal_connect (fk_client_get_fingerprint (fixture->client), "scanning", G_CALLBACK (on_scanning), fixture);
-  fk_client_load_async (fixture->client, NULL, fk_test_keep_result, &loaded);
-  g_assert_true (fk_client_load_finish (fixture->client, fk_test_wait_for (&loaded), &error));
-  g_assert_no_error (error);
 }
 
 static void
