@@ -66,4 +66,8 @@ void        fk_crypto_wipe                (gpointer       data,
 /* g_bytes_unref that wipes the bytes first when this was the last ref. */
 void        fk_secure_bytes_unref         (GBytes        *bytes);
 
+/* A GBytes that holds a key, wiped by g_autoptr when it is the last ref. */
+typedef GBytes FkKeyBytes;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FkKeyBytes, fk_secure_bytes_unref)
+
 G_END_DECLS

@@ -120,18 +120,6 @@ return_storage_error (FkStore    *self,
                            fk_error_code_to_message (FK_ERROR_STORAGE));
 }
 
-static GBytes *
-dup_data_key (FkStore *self)
-{
-  GBytes *key;
-
-  g_mutex_lock (&self->key_mutex);
-  key = self->data_key ? g_bytes_ref (self->data_key) : NULL;
-  g_mutex_unlock (&self->key_mutex);
-
-  return key;
-}
-
 /* A copy no other thread holds, so that freeing it always wipes it. */
 static GBytes *
 copy_data_key (FkStore *self)
@@ -408,7 +396,7 @@ job_load (FkStore *self,
           GTask   *task)
 {
   JobData *data = g_task_get_task_data (task);
-  g_autoptr(GBytes) key = dup_data_key (self);
+  g_autoptr(FkKeyBytes) key = copy_data_key (self);
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) fk_store_record_free);
   sqlite3_stmt *stmt = NULL;
   int rc;
@@ -498,7 +486,7 @@ job_outbox (FkStore *self,
             GTask   *task)
 {
   JobData *data = g_task_get_task_data (task);
-  g_autoptr(GBytes) key = dup_data_key (self);
+  g_autoptr(FkKeyBytes) key = copy_data_key (self);
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) fk_store_record_free);
   sqlite3_stmt *stmt = NULL;
   gsize bytes = 0;
@@ -697,7 +685,7 @@ job_discard (FkStore *self,
              GTask   *task)
 {
   JobData *data = g_task_get_task_data (task);
-  g_autoptr(GBytes) key = dup_data_key (self);
+  g_autoptr(FkKeyBytes) key = copy_data_key (self);
   g_autoptr(GError) refusal = NULL;
   sqlite3_stmt *stmt = NULL;
   int rc;
