@@ -579,7 +579,9 @@ on_status (FkFprintdDevice *device,
   Op *op = g_task_get_task_data (task);
   const char *prefix = op->kind == OP_VERIFY ? "verify-" : "enroll-";
 
-  if (op->stopping)
+  /* fprintd sends a device's status to every listener: before our claim
+   * it is someone else's verify (the lock screen's match, say), not ours. */
+  if (op->stopping || !op->claimed)
     return;
 
   if (!g_str_has_prefix (result, prefix))
