@@ -52,6 +52,15 @@ report (Cli *cli)
   return cli->ok;
 }
 
+/* Enrolling and logging in save nothing that could be sent later. */
+static gboolean
+report_sign_in (Cli *cli)
+{
+  if (cli->error != NULL)
+    g_printerr ("%s\n", fk_error_get_sign_in_message (cli->error));
+  return cli->ok;
+}
+
 /* Reads one line from stdin; with a terminal, asks without echo. */
 static char *
 read_secret (const char *prompt)
@@ -183,7 +192,7 @@ command_enroll (Cli   *cli,
 
   fk_client_enroll_async (cli->client, server, server_pin, code, pin, NULL, on_enrolled, cli);
   g_main_loop_run (cli->loop);
-  if (!report (cli))
+  if (!report_sign_in (cli))
     return 1;
 
   g_print ("%s\n", _("Enrolled. Log in with your PIN."));
@@ -220,7 +229,7 @@ command_login (Cli   *cli,
 
   fk_client_login_async (cli->client, pin, NULL, on_logged_in, cli);
   g_main_loop_run (cli->loop);
-  if (!report (cli))
+  if (!report_sign_in (cli))
     return 1;
 
   g_print ("%s\n", _("Logged in."));

@@ -168,6 +168,22 @@ test_wrong_pin_counts_down (Fixture       *fixture,
   g_assert_nonnull (strstr (status, "state: locked\n"));
 }
 
+/* Nothing is saved at a login, so it does not say the work will be sent. */
+static void
+test_login_offline (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+
+  enroll_and_login (fixture);
+  g_assert_cmpint (CLI (fixture, NULL, &out, NULL, "logout"), ==, 0);
+  fk_test_server_stop (fixture->server);
+
+  g_assert_cmpint (CLI (fixture, PIN "\n", NULL, &err, "login"), ==, 1);
+  g_assert_cmpstr (err, ==, "The server could not be reached. Check the network connection and try again.\n");
+}
+
 static void
 test_no_session_no_tip (Fixture       *fixture,
                         gconstpointer  data)
@@ -252,6 +268,7 @@ main (int   argc,
   ADD ("/e2e/tip-reaches-server-once", test_tip_reaches_server_once);
   ADD ("/e2e/offline-then-synced", test_offline_then_synced);
   ADD ("/e2e/wrong-pin-counts-down", test_wrong_pin_counts_down);
+  ADD ("/e2e/login-offline", test_login_offline);
   ADD ("/e2e/no-session-no-tip", test_no_session_no_tip);
   ADD ("/e2e/invalid-tip-refused", test_invalid_tip_refused);
   ADD ("/e2e/wrong-server-pin-refused", test_wrong_server_pin_refused);
