@@ -198,6 +198,34 @@ test_answers_keep_ids (void)
   g_assert_cmpstr (fk_checklist_item_get_note (item), ==, "Hölls i tisdags.");
 }
 
+static void
+test_national_in_english (void)
+{
+  g_autoptr(FkChecklistTemplate) swedish = NULL;
+  g_autoptr(FkChecklistTemplate) english = NULL;
+
+  g_unsetenv ("LANGUAGE");
+  swedish = fk_checklist_template_new_default ();
+  g_setenv ("LANGUAGE", "en", TRUE);
+  english = fk_checklist_template_new_default ();
+  g_unsetenv ("LANGUAGE");
+
+  /* The shipped template is translated in full. */
+  g_assert_cmpstr (fk_checklist_template_get_title (english), ==, "Safe and secure events");
+  g_assert_cmpstr (fk_checklist_template_get_title (swedish), ==, "Trygga och säkra evenemang");
+  g_assert_cmpuint (fk_checklist_template_get_n_items (english), ==, fk_checklist_template_get_n_items (swedish));
+  for (guint i = 0; i < fk_checklist_template_get_n_items (english); i++)
+    {
+      const FkTemplateItem *in_english = fk_checklist_template_get_item (english, i);
+      const FkTemplateItem *in_swedish = fk_checklist_template_get_item (swedish, i);
+
+      g_test_message ("%s", in_english->id);
+      g_assert_cmpstr (in_english->id, ==, in_swedish->id);
+      g_assert_cmpstr (in_english->text, !=, in_swedish->text);
+    }
+  g_assert_cmpstr (text_of (english, "before-organizer-meeting"), ==, "A meeting with the organizer has been held.");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -212,6 +240,7 @@ main (int    argc,
   g_test_add_func ("/checklist-template/unusable-translations", test_unusable_translations);
   g_test_add_func ("/checklist-template/to-json", test_to_json);
   g_test_add_func ("/checklist-template/answers-keep-ids", test_answers_keep_ids);
+  g_test_add_func ("/checklist-template/national-in-english", test_national_in_english);
 
   return g_test_run ();
 }
