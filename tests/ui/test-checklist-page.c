@@ -1,6 +1,6 @@
 /* test-checklist-page.c: one event checklist at 360 px: items by phase,
- * progress that follows the answers, the team line, mark done and reopen;
- * leaves a PNG to look at
+ * progress that follows the answers, the team line, mark done and reopen,
+ * the items in English for an English locale; leaves a PNG to look at
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -73,6 +73,17 @@ fixture_setup (Fixture       *fixture,
          gtk_widget_get_height (fixture->window) != PHONE_HEIGHT)
     g_main_context_iteration (NULL, TRUE);
   fk_ui_test_wait_drawn (fixture->window);
+}
+
+/* As for an officer whose locale is English: the template takes its texts
+ * from the locale when it is made. */
+static void
+fixture_setup_english (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_setenv ("LANGUAGE", "en", TRUE);
+  fixture_setup (fixture, data);
+  g_unsetenv ("LANGUAGE");
 }
 
 static void
@@ -197,6 +208,48 @@ test_phases (Fixture       *fixture,
                            ==, item->id);
         }
     }
+}
+
+/* The English of the shipped template, read from the source tree. */
+static JsonObject *
+national_english (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("FK_SOURCE_ROOT"), "data", "checklists", "national.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *translations;
+
+  g_assert_true (json_parser_load_from_file (parser, path, &error));
+  g_assert_no_error (error);
+  translations = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "translations");
+  return json_object_ref (json_object_get_object_member (json_object_get_object_member (translations, "en"), "items"));
+}
+
+static void
+test_english (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(JsonObject) english = national_english ();
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect (GTK_WIDGET (fixture->page), FK_TYPE_CHECKLIST_ITEM_ROW, rows);
+  g_assert_cmpuint (rows->len, ==, fk_checklist_template_get_n_items (fixture->template_));
+  g_assert_cmpuint (json_object_get_size (english), ==, rows->len);
+
+  /* Every row reads in English; the answers still go by id. */
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (rows, i);
+      const char *id = fk_checklist_item_get_id (fk_checklist_item_row_get_item (FK_CHECKLIST_ITEM_ROW (row)));
+      const char *text = json_object_get_string_member (english, id);
+
+      g_test_message ("%s", id);
+      g_assert_nonnull (find_label (row, text));
+    }
+  g_assert_nonnull (find_label (GTK_WIDGET (fixture->page), "A meeting with the organizer has been held."));
+  g_assert_true (gtk_widget_is_drawable (find_label (GTK_WIDGET (fixture->page),
+                                                     "A meeting with the organizer has been held.")));
+  g_assert_null (find_label (GTK_WIDGET (fixture->page), "Möte med arrangören har hållits."));
 }
 
 static void
@@ -403,6 +456,7 @@ main (int   argc,
   ADD ("done-and-reopen", test_done_and_reopen);
   ADD ("screenshot-360x720", test_screenshot);
 #undef ADD
+  g_test_add ("/checklist-page/english", Fixture, NULL, fixture_setup_english, test_english, fixture_teardown);
 
   return g_test_run ();
 }
