@@ -1730,6 +1730,70 @@ is_nonempty_string_member (JsonObject *object,
          && json_node_get_string (node)[0] != '\0';
 }
 
+/* A gettext language name as g_get_language_names() gives it ("en",
+ * "pt_BR"), other than the Swedish the template itself is in. */
+static gboolean
+is_language (const char *name)
+{
+  gsize length = strspn (name, "abcdefghijklmnopqrstuvwxyz");
+
+  if (length < 2 || length > 3 || g_str_equal (name, "sv"))
+    return FALSE;
+  if (name[length] == '\0')
+    return TRUE;
+
+  return name[length] == '_' && g_ascii_isupper (name[length + 1]) && g_ascii_isupper (name[length + 2])
+         && name[length + 3] == '\0';
+}
+
+/* "translations": per language, an optional title and item texts by the
+ * ids of this template's items; stored and sent as given. */
+static gboolean
+validate_translations (JsonNode    *translations,
+                       GHashTable  *item_ids,
+                       GError     **error)
+{
+  g_autoptr(GList) languages = NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (translations))
+    return invalid_template (error, "translations is not an object");
+
+  languages = json_object_get_members (json_node_get_object (translations));
+  for (GList *l = languages; l != NULL; l = l->next)
+    {
+      JsonNode *node = json_object_get_member (json_node_get_object (translations), l->data);
+      JsonObject *language;
+      JsonNode *texts;
+      g_autoptr(GList) fields = NULL;
+      g_autoptr(GList) ids = NULL;
+
+      if (!is_language (l->data) || !JSON_NODE_HOLDS_OBJECT (node))
+        return invalid_template (error, "a translation is not an object under a language code other than sv");
+      language = json_node_get_object (node);
+      texts = json_object_get_member (language, "items");
+      fields = json_object_get_members (language);
+      for (GList *m = fields; m != NULL; m = m->next)
+        if (!g_str_equal (m->data, "title") && !g_str_equal (m->data, "items"))
+          return invalid_template (error, "a translation has a field other than title and items");
+      if (json_object_has_member (language, "title") && !is_nonempty_string_member (language, "title"))
+        return invalid_template (error, "a translated title is empty");
+      if (texts == NULL)
+        continue;
+      if (!JSON_NODE_HOLDS_OBJECT (texts))
+        return invalid_template (error, "a translation's items is not an object");
+      ids = json_object_get_members (json_node_get_object (texts));
+      for (GList *m = ids; m != NULL; m = m->next)
+        {
+          if (!g_hash_table_contains (item_ids, m->data))
+            return invalid_template (error, "a translation names an item the template lacks");
+          if (!is_nonempty_string_member (json_node_get_object (texts), m->data))
+            return invalid_template (error, "a translated item text is empty");
+        }
+    }
+
+  return TRUE;
+}
+
 static gboolean
 validate_template (JsonObject  *template_,
                    GError     **error)
@@ -1737,6 +1801,7 @@ validate_template (JsonObject  *template_,
   JsonNode *version = json_object_get_member (template_, "version");
   JsonNode *region = json_object_get_member (template_, "region");
   JsonNode *items = json_object_get_member (template_, "items");
+  JsonNode *translations;
   g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
   JsonArray *array;
 
@@ -1777,6 +1842,10 @@ validate_template (JsonObject  *template_,
       if (!g_hash_table_add (ids, (gpointer) json_object_get_string_member (item, "id")))
         return invalid_template (error, "two items have the same id");
     }
+
+  translations = json_object_get_member (template_, "translations");
+  if (translations != NULL && !validate_translations (translations, ids, error))
+    return FALSE;
 
   return TRUE;
 }

@@ -697,6 +697,66 @@ test_templates (Fixture       *f,
   g_assert_cmpint (cursor, ==, last);
 }
 
+#define TRANSLATED_ITEMS \
+  "{\"id\":\"syd-events\",\"version\":1,\"region\":\"Syd\",\"title\":\"Trygga evenemang\"," \
+  " \"items\":[{\"id\":\"a\",\"phase\":\"before\",\"text\":\"Gör a.\"}," \
+  "            {\"id\":\"b\",\"phase\":\"after\",\"text\":\"Gör b.\"}]"
+
+static void
+test_template_translations (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  /* Partial: b stays Swedish. */
+  g_autoptr(JsonObject) translated = parse_object (TRANSLATED_ITEMS ","
+    " \"translations\":{\"en\":{\"title\":\"Safe events\",\"items\":{\"a\":\"Do a.\"}},"
+    "                   \"pt_BR\":{\"items\":{\"b\":\"Faça b.\"}}}}");
+  const char *refused[] = {
+    "\"translations\":[\"en\"]",
+    "\"translations\":{\"sv\":{\"title\":\"Trygga\"}}",
+    "\"translations\":{\"en-GB\":{\"title\":\"Safe events\"}}",
+    "\"translations\":{\"en\":\"Safe events\"}",
+    "\"translations\":{\"en\":{\"title\":\"\"}}",
+    "\"translations\":{\"en\":{\"item\":{\"a\":\"Do a.\"}}}",
+    "\"translations\":{\"en\":{\"items\":[\"Do a.\"]}}",
+    "\"translations\":{\"en\":{\"items\":{\"c\":\"Do c.\"}}}",
+    "\"translations\":{\"en\":{\"items\":{\"a\":\"\"}}}",
+  };
+  g_autoptr(JsonArray) templates = NULL;
+  g_autoptr(JsonArray) changes = NULL;
+  g_autoptr(JsonNode) given = json_node_init_object (json_node_alloc (), translated);
+  g_autoptr(JsonNode) listed = NULL;
+  g_autoptr(JsonNode) on_feed = NULL;
+  gint64 cursor;
+  gboolean more;
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *text = g_strconcat (TRANSLATED_ITEMS ", ", refused[i], "}", NULL);
+      g_autoptr(JsonObject) template_ = parse_object (text);
+
+      g_test_message ("%s", refused[i]);
+      g_assert_false (fk_server_db_add_template (f->db, template_, &error));
+      g_assert_error (error, FK_SERVER_DB_ERROR, FK_SERVER_DB_ERROR_INVALID);
+      g_clear_error (&error);
+    }
+
+  g_assert_true (fk_server_db_add_template (f->db, translated, &error));
+  g_assert_no_error (error);
+
+  /* Clients pick the language: the server passes every one on as given. */
+  templates = fk_server_db_list_templates (f->db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (templates), ==, 1);
+  listed = json_node_copy (json_array_get_element (templates, 0));
+  g_assert_true (json_node_equal (listed, given));
+  changes = fk_server_db_list_changes (f->db, 0, FK_SERVER_DB_CHANGES_LIMIT, &cursor, &more, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (changes), ==, 1);
+  on_feed = json_node_copy (json_object_get_member (json_array_get_object_element (changes, 0), "template"));
+  g_assert_true (json_node_equal (on_feed, given));
+}
+
 #define CHECKLIST_UUID "3c1d7f0e-8a4b-4c2d-9e6f-5a7b8c9d0e1f"
 #define TEMPLATE_T1 \
   "{\"id\":\"t\",\"version\":1,\"region\":null,\"title\":\"Test\"," \
@@ -975,6 +1035,7 @@ main (int    argc,
   ADD ("/server-db/fingerprint-needs-recent-pin", test_fingerprint_needs_recent_pin);
   ADD ("/server-db/record-idempotency", test_record_idempotency);
   ADD ("/server-db/templates", test_templates);
+  ADD ("/server-db/template-translations", test_template_translations);
   ADD ("/server-db/checklist-merge", test_checklist_merge);
   ADD ("/server-db/migration-from-v1", test_migration_from_v1);
 

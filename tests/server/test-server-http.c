@@ -1412,7 +1412,9 @@ test_checklist_template_versions (Fixture       *f,
     "           {\"id\": \"during-first-aid\", \"phase\": \"during\", \"text\": \"Sjukvård finns på plats.\"}]}");
   g_autoptr(JsonObject) regional = parse_object (
     "{\"id\": \"syd-safe-events\", \"version\": 1, \"region\": \"Syd\", \"title\": \"Syd\","
-    " \"items\": [{\"id\": \"during-beach\", \"phase\": \"during\", \"text\": \"Stranden är bevakad.\"}]}");
+    " \"items\": [{\"id\": \"during-beach\", \"phase\": \"during\", \"text\": \"Stranden är bevakad.\"}],"
+    " \"translations\": {\"en\": {\"items\": {\"during-beach\": \"The beach is patrolled.\"}}}}");
+  g_autoptr(JsonNode) regional_node = json_node_init_object (json_node_alloc (), regional);
   g_autoptr(Response) started = NULL;
   g_autoptr(Response) templates = NULL;
   g_autoptr(Response) kept = NULL;
@@ -1443,6 +1445,8 @@ test_checklist_template_versions (Fixture       *f,
                    ==, "national-safe-events");
   g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (list, 0), "version"), ==, 2);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (list, 1), "region"), ==, "Syd");
+  /* Translations go out as they were added, for the client to choose from. */
+  g_assert_true (json_node_equal (json_array_get_element (list, 1), regional_node));
 
   /* The checklist started on version 1 keeps it. */
   kept = upload_checklist (f, &device, LIST_A, 2,
