@@ -216,8 +216,9 @@ on_setup (GtkSignalListItemFactory *factory,
 
   label = row_label (row, row, "title", "heading");
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  /* Wrapped, not cut short: the start time is at its end. */
   label = row_label (row, row, "where-when", "dim-label");
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
 
   gtk_box_append (GTK_BOX (row), line);
   label = row_label (row, line, "progress", "numeric");

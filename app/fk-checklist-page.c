@@ -90,8 +90,9 @@ fk_checklist_page_dup_where_when (FkEventChecklist *checklist)
     {
       g_autoptr(GDateTime) local = g_date_time_to_local (starts_at);
 
-      /* %x: the date as the officer's locale writes it. */
-      when = g_date_time_format (local, "%x %H:%M");
+      /* %x: the date as the officer's locale writes it; a no-break
+       * space keeps the time on the date's line. */
+      when = g_date_time_format (local, "%x\u00a0%H:%M");
     }
 
   if (place != NULL && place[0] != 0 && when != NULL)

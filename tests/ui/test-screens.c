@@ -281,12 +281,14 @@ find_overflow (GtkWidget *window,
   return NULL;
 }
 
-/* A label deliberately cut short: a list row's title, whose record opens
- * in full with one tap. */
+/* A label deliberately cut short: a list row's title (its heading), whose
+ * record opens in full with one tap.  The row's other lines, such as an
+ * event's start time, are read in the list and must show whole. */
 static gboolean
 may_ellipsize (GtkWidget *label)
 {
   return gtk_label_get_ellipsize (GTK_LABEL (label)) != PANGO_ELLIPSIZE_NONE &&
+         gtk_widget_has_css_class (label, "heading") &&
          gtk_widget_get_ancestor (label, GTK_TYPE_LIST_VIEW) != NULL;
 }
 
