@@ -642,7 +642,9 @@ test_working_screens (void)
   g_autoptr(FkHotelTip) waiting = NULL;
   FkWindow *window = open_window (client);
   GtkWidget *root = GTK_WIDGET (window);
-  GtkWidget *main_page, *view_stack, *form, *sync_error;
+  g_autofree char *waiting_text = NULL;
+  g_autofree char *mismatch = NULL;
+  GtkWidget *main_page, *view_stack, *form, *sync_error, *pending;
   FkPreferences *preferences;
 
   shoot (root, find (root, FK_TYPE_LOGIN_PAGE), "login");
@@ -668,10 +670,20 @@ test_working_screens (void)
 
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (view_stack), "tips");
   fk_ui_test_wait_drawn (root);
-  /* Failed sending is an icon and words, not a colour only. */
+  /* Failed sending is an icon and words, not a colour only.  A phone
+   * shows no tooltip: a screen reader hears the reason as the icon's
+   * description, and what the count counts as the count's name. */
   sync_error = find_named (main_page, GTK_TYPE_IMAGE, _("Sending failed"));
   g_assert_true (gtk_widget_get_mapped (sync_error));
   g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (sync_error)), ==, "network-error-symbolic");
+  mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (sync_error), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                                 fk_sync_engine_get_last_error (engine));
+  g_assert_null (mismatch);
+  g_assert_cmpuint (fk_sync_engine_get_pending (engine), ==, 1);
+  waiting_text = g_strdup_printf (ngettext ("%u record waiting to be sent", "%u records waiting to be sent", 1), 1);
+  pending = find_named (main_page, GTK_TYPE_LABEL, waiting_text);
+  g_assert_true (gtk_widget_get_mapped (pending));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (pending)), ==, "1");
   shoot (root, main_page, "tips");
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (view_stack), "events");
   shoot (root, main_page, "events");
