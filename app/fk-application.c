@@ -45,7 +45,7 @@ static const GOptionEntry option_entries[] = {
   { "server", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Server address to enroll with"), N_("URL") },
   { "server-pin", 0, 0, G_OPTION_ARG_STRING, NULL,
-    N_("The server pin: 64 hex digits the server administrator gives you"), N_("HEX") },
+    N_("The server key checksum: 64 hex digits the server administrator gives you"), N_("HEX") },
   { "code", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Activation code"), N_("CODE") },
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL,

@@ -18,7 +18,8 @@
 #include "fk-enroll-page.h"
 #include "fk-error.h"
 
-/* The server pin is the SHA-256 of the server's key, in hex. */
+/* The server pin (the officer reads "server key checksum", never a
+ * second "PIN") is the SHA-256 of the server's key, in hex. */
 #define FK_SERVER_PIN_LENGTH 64
 /* The finger fprintd enrolls; any one verifies. */
 #define ENROLL_FINGER        "right-index-finger"
@@ -130,7 +131,7 @@ fk_enroll_page_update (FkEnrollPage *self)
   if (server[0] != 0 && !server_ok)
     message = _("The server address must start with https://.");
   else if (server_pin[0] != 0 && !server_pin_ok)
-    message = _("The server pin is 64 characters, digits 0–9 and letters a–f.");
+    message = _("The server key checksum is 64 characters, digits 0–9 and letters a–f.");
   else if (pin[0] != 0 && !pin_ok && (pin_repeat[0] != 0 || strlen (pin) >= 6))
     message = pin_error->message;
   else if (pin_repeat[0] != 0 && !repeat_ok && strlen (pin_repeat) >= strlen (pin))

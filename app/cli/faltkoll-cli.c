@@ -153,7 +153,7 @@ command_enroll (Cli   *cli,
   g_autoptr(GError) error = NULL;
   const GOptionEntry entries[] = {
     { "server", 0, 0, G_OPTION_ARG_STRING, &server, N_("Server address (https://…)"), "URL" },
-    { "server-pin", 0, 0, G_OPTION_ARG_STRING, &server_pin, N_("The server's pin (64 hex digits)"), "HEX" },
+    { "server-pin", 0, 0, G_OPTION_ARG_STRING, &server_pin, N_("The server key checksum (64 hex digits)"), "HEX" },
     { "code", 0, 0, G_OPTION_ARG_STRING, &code, N_("One-time activation code"), "CODE" },
     { "uri", 0, 0, G_OPTION_ARG_STRING, &uri, N_("A faltkoll://enroll link instead of the three above"), "URI" },
     { NULL }

@@ -1182,7 +1182,7 @@ fk_client_enroll_async (FkClient            *self,
   if (!fk_protocol_is_valid_pin (server_pin))
     {
       g_task_return_new_error (task, FK_ERROR, FK_ERROR_BAD_REQUEST, "%s",
-                               _("The server pin must be 64 hexadecimal characters. Copy it again from the server."));
+                               _("The server key checksum must be 64 hexadecimal characters. Copy it again from the server."));
       return;
     }
 

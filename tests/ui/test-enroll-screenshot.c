@@ -70,7 +70,7 @@ check_enroll_page (GtkWidget *window,
   GtkWidget *page = NULL;
   GtkWidget *stack;
   g_autoptr(GdkTexture) texture = NULL;
-  const char *fields[] = { "Server", "Server pin", "Activation code", "Choose PIN", "Repeat PIN" };
+  const char *fields[] = { "Server", "Server key checksum", "Activation code", "Choose PIN", "Repeat PIN" };
   GdkSurface *surface;
   int frame_width, frame_height;
   int min_width, nat_width, width, height;
