@@ -101,7 +101,7 @@ update_prompt (FkLoginPage *self)
     }
   else
     {
-      adw_window_title_set_title (ADW_WINDOW_TITLE (self->window_title), _("Log in"));
+      adw_window_title_set_title (ADW_WINDOW_TITLE (self->window_title), _("Log In"));
       gtk_label_set_text (GTK_LABEL (self->prompt_label), _("Enter the PIN for your Mobile service ID."));
     }
 }

@@ -252,9 +252,9 @@ def test_tips(context):
         click(app, digit)
     click(app, 'OK')
 
-    step('open Hotel tips and start a new tip')
+    step('open Hotel Tips and start a new tip')
     # The view switcher: in the header when wide, at the bottom when narrow.
-    click(app, 'Hotel tips', role='page tab')
+    click(app, 'Hotel Tips', role='page tab')
     screenshot('main')
     click(app, 'New Tip')
 

@@ -392,6 +392,69 @@ check_names (GtkWidget  *widget,
     check_names (child, screen);
 }
 
+/* Set when the screens are in Swedish, which keeps sentence case. */
+static gboolean translated;
+
+/* GNOME's header capitalization: every word capitalized but short
+ * articles, conjunctions and prepositions inside the title. */
+static gboolean
+is_title_case (const char *title)
+{
+  static const char * const minor[] = { "a", "an", "and", "as", "at", "but", "by", "for", "in", "nor",
+                                        "of", "on", "or", "per", "the", "to", "via", NULL };
+  g_auto(GStrv) words = g_strsplit (title, " ", -1);
+  guint n_words = g_strv_length (words);
+
+  for (guint i = 0; i < n_words; i++)
+    {
+      gunichar first = g_utf8_get_char (words[i]);
+
+      if (g_unichar_islower (first) &&
+          (i == 0 || i == n_words - 1 || !g_strv_contains (minor, words[i])))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+check_title (const char *title,
+             const char *screen)
+{
+  if (title != NULL && !is_title_case (title))
+    problem ("On the %s screen the title “%s” is not in title case", screen, title);
+}
+
+/* The titles in header bars: windows', pages' and the view switcher's. */
+static void
+check_titles (GtkWidget  *widget,
+              const char *screen)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+
+  if (GTK_IS_WINDOW (widget))
+    check_title (gtk_window_get_title (GTK_WINDOW (widget)), screen);
+  if (ADW_IS_WINDOW_TITLE (widget))
+    check_title (adw_window_title_get_title (ADW_WINDOW_TITLE (widget)), screen);
+  if (ADW_IS_VIEW_STACK (widget))
+    {
+      g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (ADW_VIEW_STACK (widget));
+
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (pages)); i++)
+        {
+          g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+
+          check_title (adw_view_stack_page_get_title (page), screen);
+        }
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    check_titles (child, screen);
+}
+
 /* Shoots @window at one size and look; at phone width, @page (the screen
  * itself) must not ask for more than the phone has, nor cut text off. */
 static void
@@ -433,6 +496,8 @@ shoot_one (GtkWidget  *window,
                  screen, G_OBJECT_TYPE_NAME (overflow), PHONE_WIDTH);
       check_labels (page, screen);
       check_names (window, screen);
+      if (!translated)
+        check_titles (window, screen);
     }
 
   texture = render_window (window);
@@ -743,7 +808,8 @@ main (int   argc,
   shots_dir = g_build_filename (g_getenv ("FK_BUILD_ROOT"), "tests", "ui", "screenshots",
                                 language != NULL ? language : "", NULL);
   g_assert_cmpint (g_mkdir_with_parents (shots_dir, 0755), ==, 0);
-  if (language != NULL)
+  translated = language != NULL;
+  if (translated)
     g_assert_cmpstr (_("Send"), !=, "Send");
 
   /* Xvfb has no settings daemon: take GNOME's button layout (close only)

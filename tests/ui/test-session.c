@@ -257,7 +257,7 @@ test_session_end (Fixture       *fixture,
   fk_ui_test_wait_state (client, FK_CLIENT_STATE_LOCKED, 120);
   login = find (fixture, FK_TYPE_LOGIN_PAGE);
   wait_visible (login);
-  wait_label (fixture, "Log in", 5);
+  wait_label (fixture, "Log In", 5);
   g_assert_false (fk_window_get_idle_timer_running (fixture->window));
 
   /* Not destroyed, only covered. */
