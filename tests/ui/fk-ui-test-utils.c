@@ -56,6 +56,18 @@ fk_ui_test_load_style (void)
   on_high_contrast_changed (style_manager);
 }
 
+/* Xvfb has no settings daemon: take GNOME's button layout (close only)
+ * as gsd-xsettings would, not GTK's fallback with three buttons that no
+ * phone shows. */
+void
+fk_ui_test_use_gnome_buttons (void)
+{
+  g_autoptr(GSettings) wm_settings = g_settings_new ("org.gnome.desktop.wm.preferences");
+  g_autofree char *button_layout = g_settings_get_string (wm_settings, "button-layout");
+
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", button_layout, NULL);
+}
+
 static gboolean
 has_label (GtkWidget  *widget,
            const char *label)

@@ -15,6 +15,8 @@ void        fk_ui_test_init                   (int          *argc,
 /* Loads ui/style.css, and style-hc.css in high contrast, as AdwApplication
  * does for FkApplication, for widgets tested alone. */
 void        fk_ui_test_load_style             (void);
+/* The window buttons GNOME (and Phosh) show: close only. */
+void        fk_ui_test_use_gnome_buttons      (void);
 /* First widget of @type under @root (inclusive) whose accessible label is
  * @label, or a button showing @label as its text. */
 GtkWidget  *fk_ui_test_find_by_label          (GtkWidget    *root,

@@ -784,8 +784,6 @@ main (int   argc,
 {
   g_autoptr(GSubprocess) xvfb = start_wide_display ();
   g_autofree char *locale_dir = NULL;
-  g_autoptr(GSettings) wm_settings = NULL;
-  g_autofree char *button_layout = NULL;
   const char *language = g_getenv ("LANGUAGE");
   int status;
 
@@ -812,12 +810,7 @@ main (int   argc,
   if (translated)
     g_assert_cmpstr (_("Send"), !=, "Send");
 
-  /* Xvfb has no settings daemon: take GNOME's button layout (close only)
-   * as gsd-xsettings would, not GTK's fallback with three buttons that no
-   * phone shows. */
-  wm_settings = g_settings_new ("org.gnome.desktop.wm.preferences");
-  button_layout = g_settings_get_string (wm_settings, "button-layout");
-  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", button_layout, NULL);
+  fk_ui_test_use_gnome_buttons ();
 
   problems = g_ptr_array_new_with_free_func (g_free);
   g_object_get (gtk_settings_get_default (), "gtk-xft-dpi", &plain_dpi, NULL);
