@@ -46,6 +46,7 @@ G_DEFINE_FINAL_TYPE (FkChecklistList, fk_checklist_list, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_CLIENT,
+  PROP_SHOWING_LIST,
   N_PROPS
 };
 
@@ -316,6 +317,8 @@ on_leaflet_visible_child (FkChecklistList *self)
   /* A swipe back out of the details form is a cancel. */
   if (self->in_details && g_strcmp0 (name, "details") != 0)
     leave_details (self, FALSE);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOWING_LIST]);
 }
 
 static void
@@ -504,6 +507,9 @@ fk_checklist_list_get_property (GObject    *object,
     case PROP_CLIENT:
       g_value_set_object (value, self->client);
       break;
+    case PROP_SHOWING_LIST:
+      g_value_set_boolean (value, fk_checklist_list_get_showing_list (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -542,6 +548,16 @@ fk_checklist_list_class_init (FkChecklistListClass *klass)
     g_param_spec_object ("client", NULL, NULL,
                          FK_TYPE_CLIENT,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * FkChecklistList:showing-list:
+   *
+   * Whether the list is on screen, not a checklist or its details form.
+   */
+  properties[PROP_SHOWING_LIST] =
+    g_param_spec_boolean ("showing-list", NULL, NULL,
+                          TRUE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -671,6 +687,14 @@ fk_checklist_list_set_client (FkChecklistList *self,
   update_empty (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
+}
+
+gboolean
+fk_checklist_list_get_showing_list (FkChecklistList *self)
+{
+  g_return_val_if_fail (FK_IS_CHECKLIST_LIST (self), FALSE);
+
+  return g_strcmp0 (adw_leaflet_get_visible_child_name (ADW_LEAFLET (self->leaflet)), "list") == 0;
 }
 
 void

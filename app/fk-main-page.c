@@ -21,6 +21,7 @@ struct _FkMainPage
   GPtrArray *bindings;
   guint      session_timeout_id;
 
+  GtkWidget *header_bar;
   GtkWidget *switcher_title;
   GtkWidget *sync_spinner;
   GtkWidget *sync_error_icon;
@@ -28,6 +29,7 @@ struct _FkMainPage
   GtkWidget *view_stack;
   GtkWidget *checklist_list;
   GtkWidget *tip_list;
+  GtkWidget *switcher_bar;
 };
 
 G_DEFINE_FINAL_TYPE (FkMainPage, fk_main_page, GTK_TYPE_WIDGET)
@@ -133,6 +135,20 @@ on_checklist_toast (FkMainPage *self,
 
   if (overlay != NULL)
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+}
+
+/* An open checklist, or its details form, takes the whole window, as a
+ * GNOME app's page does on a phone: its own header with Back is the only
+ * one, and the view switcher waits on the list.  (The Events leaflet never
+ * unfolds, so this holds on a desk too.) */
+static void
+update_chrome (FkMainPage *self)
+{
+  gboolean list = adw_view_stack_get_visible_child (ADW_VIEW_STACK (self->view_stack)) != self->checklist_list ||
+                  fk_checklist_list_get_showing_list (FK_CHECKLIST_LIST (self->checklist_list));
+
+  gtk_widget_set_visible (self->header_bar, list);
+  gtk_widget_set_visible (self->switcher_bar, list);
 }
 
 /* A phone shows no tooltips, and a tooltip is only a description: the
@@ -291,6 +307,7 @@ fk_main_page_class_init (FkMainPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/faltkoll/Faltkoll/ui/fk-main-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, FkMainPage, header_bar);
   gtk_widget_class_bind_template_child (widget_class, FkMainPage, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, FkMainPage, sync_spinner);
   gtk_widget_class_bind_template_child (widget_class, FkMainPage, sync_error_icon);
@@ -298,7 +315,9 @@ fk_main_page_class_init (FkMainPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FkMainPage, view_stack);
   gtk_widget_class_bind_template_child (widget_class, FkMainPage, checklist_list);
   gtk_widget_class_bind_template_child (widget_class, FkMainPage, tip_list);
+  gtk_widget_class_bind_template_child (widget_class, FkMainPage, switcher_bar);
   gtk_widget_class_bind_template_callback (widget_class, on_checklist_toast);
+  gtk_widget_class_bind_template_callback (widget_class, update_chrome);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }

@@ -447,6 +447,8 @@ main (int   argc,
   fk_ui_test_init (&argc, &argv);
   adw_init ();
   fk_ui_test_load_style ();
+  /* The page's header is the window's: it has the close button. */
+  fk_ui_test_use_gnome_buttons ();
 
 #define ADD(path, func) g_test_add ("/checklist-page/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("phases", test_phases);

@@ -227,6 +227,12 @@ form_shown (gpointer data)
   return gtk_widget_get_mapped (data);
 }
 
+static gboolean
+form_hidden (gpointer data)
+{
+  return !gtk_widget_get_mapped (data);
+}
+
 /* Top-to-bottom, then left-to-right, as drawn inside the form. */
 static void
 assert_below (GtkWidget  *widget,
@@ -398,7 +404,9 @@ test_checklist_by_keyboard (Fixture       *fixture,
 {
   GtkWidget *root = GTK_WIDGET (fixture->window);
   GtkWidget *list = fk_ui_test_find_by_type (root, FK_TYPE_CHECKLIST_LIST);
-  GtkWidget *templates, *details, *page, *row, *yes, *no, *not_applicable;
+  GtkWidget *main_header = fk_ui_test_find_by_type (fk_ui_test_find_by_type (root, FK_TYPE_MAIN_PAGE),
+                                                    ADW_TYPE_HEADER_BAR);
+  GtkWidget *templates, *details, *page, *row, *yes, *no, *not_applicable, *edit;
   GListModel *toplevels = gtk_window_get_toplevels ();
   FkChecklistItem *item;
   GtkWidget *dialog = NULL;
@@ -420,6 +428,7 @@ test_checklist_by_keyboard (Fixture       *fixture,
                          "Sommarfesten");
   fk_ui_test_click (fk_ui_test_find_by_label (details, GTK_TYPE_BUTTON, "Save"));
   page = fk_ui_test_find_by_type (list, FK_TYPE_CHECKLIST_PAGE);
+  edit = fk_ui_test_find_by_label (page, GTK_TYPE_BUTTON, "Edit Details");
   fk_ui_test_wait_drawn (page);
   take_keyboard (fixture);
   row = fk_ui_test_find_by_type (page, FK_TYPE_CHECKLIST_ITEM_ROW);
@@ -445,6 +454,23 @@ test_checklist_by_keyboard (Fixture       *fixture,
   press (fixture, XK_space, NoSymbol);
   wait_for (answered_yes, item, "the answer Yes");
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (yes)));
+
+  /* The checklist has the window to itself: its header is the only one.
+   * Shift+Tab reaches Edit Details there; Escape leaves the details form. */
+  g_assert_false (gtk_widget_get_mapped (main_header));
+  for (guint i = 0; i < 30 && focus (fixture) != edit; i++)
+    press (fixture, XK_Tab, XK_Shift_L);
+  assert_focus_in (fixture, edit, "Edit Details");
+  press (fixture, XK_Return, NoSymbol);
+  wait_for (form_shown, details, "the details form");
+  press (fixture, XK_Escape, NoSymbol);
+  wait_for (form_shown, page, "the checklist, after Escape");
+  g_assert_false (gtk_widget_get_mapped (main_header));
+
+  /* Alt+Left goes back to the list, under the main header again. */
+  press (fixture, XK_Left, XK_Alt_L);
+  wait_for (form_hidden, page, "the checklist to slide away");
+  g_assert_true (gtk_widget_get_mapped (main_header));
 }
 
 /* The first toplevel of @type, or NULL. */

@@ -455,6 +455,43 @@ check_titles (GtkWidget  *widget,
     check_titles (child, screen);
 }
 
+static guint
+count_mapped (GtkWidget *widget,
+              GType      type)
+{
+  guint count;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+
+  count = G_TYPE_CHECK_INSTANCE_TYPE (widget, type) ? 1 : 0;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    count += count_mapped (child, type);
+
+  return count;
+}
+
+/* One header bar on every screen, in every size: a page opened from the
+ * main view takes the whole window, with its own Back, as a GNOME app's
+ * does on a phone.  The view switcher, in the header or at the bottom,
+ * shows on the main view only. */
+static void
+check_chrome (GtkWidget  *window,
+              GtkWidget  *page,
+              const char *screen,
+              int         width)
+{
+  guint headers = count_mapped (window, ADW_TYPE_HEADER_BAR);
+  gboolean switcher = count_mapped (window, ADW_TYPE_VIEW_SWITCHER) > 0;
+
+  if (headers != 1)
+    problem ("The %s screen shows %u header bars at %d px wide", screen, headers, width);
+  if (switcher != FK_IS_MAIN_PAGE (page))
+    problem ("The %s screen %s the view switcher at %d px wide", screen, switcher ? "shows" : "hides", width);
+}
+
 /* Shoots @window at one size and look; at phone width, @page (the screen
  * itself) must not ask for more than the phone has, nor cut text off. */
 static void
@@ -475,6 +512,7 @@ shoot_one (GtkWidget  *window,
   fk_ui_test_iterate_for (400);
   wait_squeezers (window);
   fk_ui_test_wait_drawn (window);
+  check_chrome (window, page, screen, width);
 
   if (width == PHONE_WIDTH)
     {
