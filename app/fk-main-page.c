@@ -18,11 +18,11 @@ struct _FkMainPage
   GtkWidget  parent_instance;
 
   FkClient  *client;
-  GPtrArray *bindings;
   guint      session_timeout_id;
 
   GtkWidget *header_bar;
   GtkWidget *switcher_title;
+  GtkWidget *sync_button;
   GtkWidget *sync_spinner;
   GtkWidget *sync_error_icon;
   GtkWidget *pending_label;
@@ -114,18 +114,6 @@ fk_main_page_unmap (GtkWidget *widget)
   GTK_WIDGET_CLASS (fk_main_page_parent_class)->unmap (widget);
 }
 
-static gboolean
-is_set (GBinding     *binding,
-        const GValue *from,
-        GValue       *to,
-        gpointer      user_data)
-{
-  const char *text = g_value_get_string (from);
-
-  g_value_set_boolean (to, text != NULL && text[0] != 0);
-  return TRUE;
-}
-
 /* The window's toast overlay shows what the Events view has to say. */
 static void
 on_checklist_toast (FkMainPage *self,
@@ -153,53 +141,65 @@ update_chrome (FkMainPage *self)
 
 /* A phone shows no tooltips, and a tooltip is only a description: the
  * count is named by what it counts, so a screen reader says "3 records
- * waiting to be sent", not "3".  (The error icon's tooltip, the reason,
- * is its description; GTK makes it so.) */
+ * waiting to be sent", not "3", and the button by what it opens and what
+ * it shows.  (The error icon's tooltip, the reason, is its description;
+ * GTK makes it so.) */
 static void
-update_pending (FkMainPage   *self,
-                GParamSpec   *pspec,
-                FkSyncEngine *engine)
+update_sync (FkMainPage   *self,
+             GParamSpec   *pspec,
+             FkSyncEngine *engine)
 {
+  gboolean sending = fk_sync_engine_get_sending (engine);
+  const char *error = fk_sync_engine_get_last_error (engine);
+  gboolean failed = error != NULL && error[0] != 0;
   guint pending = fk_sync_engine_get_pending (engine);
+  const char *activity = sending ? _("Sending") : failed ? _("Sending failed") : NULL;
   g_autofree char *count = g_strdup_printf ("%u", pending);
   g_autofree char *waiting = g_strdup_printf (ngettext ("%u record waiting to be sent",
                                                         "%u records waiting to be sent",
                                                         pending),
                                               pending);
+  g_autofree char *name = NULL;
 
+  gtk_spinner_set_spinning (GTK_SPINNER (self->sync_spinner), sending);
+  gtk_widget_set_visible (self->sync_spinner, sending);
+  gtk_widget_set_tooltip_text (self->sync_error_icon, error);
+  gtk_widget_set_visible (self->sync_error_icon, failed);
   gtk_label_set_text (GTK_LABEL (self->pending_label), count);
   gtk_widget_set_tooltip_text (self->pending_label, waiting);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->pending_label),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, waiting,
                                   -1);
   gtk_widget_set_visible (self->pending_label, pending > 0);
+
+  if (activity != NULL && pending > 0)
+    /* Translators: the sync button's name for a screen reader: what it
+     * opens, then its state, e.g. "Sync Details: Sending failed, 3 records
+     * waiting to be sent" */
+    name = g_strdup_printf (_("Sync Details: %s, %s"), activity, waiting);
+  else
+    /* Translators: the sync button's name for a screen reader: what it
+     * opens, then its state, e.g. "Sync Details: Sending" */
+    name = g_strdup_printf (_("Sync Details: %s"), activity != NULL ? activity : waiting);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->sync_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                  -1);
+  gtk_widget_set_visible (self->sync_button, sending || failed || pending > 0);
 }
 
 static void
 fk_main_page_bind_sync_engine (FkMainPage   *self,
                                FkSyncEngine *engine)
 {
-  const GBindingFlags flags = G_BINDING_SYNC_CREATE;
-
-  g_ptr_array_add (self->bindings,
-                   g_object_bind_property (engine, "sending", self->sync_spinner, "spinning", flags));
-  g_ptr_array_add (self->bindings,
-                   g_object_bind_property (engine, "sending", self->sync_spinner, "visible", flags));
-  g_ptr_array_add (self->bindings,
-                   g_object_bind_property (engine, "last-error", self->sync_error_icon, "tooltip-text", flags));
-  g_ptr_array_add (self->bindings,
-                   g_object_bind_property_full (engine, "last-error", self->sync_error_icon, "visible", flags,
-                                                is_set, NULL, NULL, NULL));
-  g_signal_connect_object (engine, "notify::pending", G_CALLBACK (update_pending), self, G_CONNECT_SWAPPED);
-  update_pending (self, NULL, engine);
+  g_signal_connect_object (engine, "notify::sending", G_CALLBACK (update_sync), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (engine, "notify::last-error", G_CALLBACK (update_sync), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (engine, "notify::pending", G_CALLBACK (update_sync), self, G_CONNECT_SWAPPED);
+  update_sync (self, NULL, engine);
 }
 
 static void
 fk_main_page_unbind (FkMainPage *self)
 {
-  for (guint i = 0; i < self->bindings->len; i++)
-    g_binding_unbind (g_ptr_array_index (self->bindings, i));
-  g_ptr_array_set_size (self->bindings, 0);
   g_signal_handlers_disconnect_by_data (fk_client_get_sync_engine (self->client), self);
   g_signal_handlers_disconnect_by_data (self->client, self);
 }
@@ -221,16 +221,6 @@ fk_main_page_dispose (GObject *object)
     gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (fk_main_page_parent_class)->dispose (object);
-}
-
-static void
-fk_main_page_finalize (GObject *object)
-{
-  FkMainPage *self = (FkMainPage *) object;
-
-  g_ptr_array_unref (self->bindings);
-
-  G_OBJECT_CLASS (fk_main_page_parent_class)->finalize (object);
 }
 
 static void
@@ -276,7 +266,6 @@ fk_main_page_class_init (FkMainPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = fk_main_page_dispose;
-  object_class->finalize = fk_main_page_finalize;
   object_class->get_property = fk_main_page_get_property;
   object_class->set_property = fk_main_page_set_property;
 
@@ -309,6 +298,7 @@ fk_main_page_class_init (FkMainPageClass *klass)
                                                "/io/github/faltkoll/Faltkoll/ui/fk-main-page.ui");
   gtk_widget_class_bind_template_child (widget_class, FkMainPage, header_bar);
   gtk_widget_class_bind_template_child (widget_class, FkMainPage, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, FkMainPage, sync_button);
   gtk_widget_class_bind_template_child (widget_class, FkMainPage, sync_spinner);
   gtk_widget_class_bind_template_child (widget_class, FkMainPage, sync_error_icon);
   gtk_widget_class_bind_template_child (widget_class, FkMainPage, pending_label);
@@ -325,8 +315,6 @@ fk_main_page_class_init (FkMainPageClass *klass)
 static void
 fk_main_page_init (FkMainPage *self)
 {
-  self->bindings = g_ptr_array_new ();
-
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 

@@ -1,13 +1,14 @@
 /* test-keyboard.c: a hotel tip filled in and saved, and a checklist item
  * answered, with the keyboard alone; Tab walks the tip form in the order
  * it is drawn; Ctrl+, opens the preferences only while unlocked, and a
- * lock closes them
+ * lock closes them; the sync state in the header opens Sync Details, by
+ * key and by a tap
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Keys are real X key events (XTest) into the real window, so they go
- * through everything a desk keyboard's do: shortcuts, key bindings, the
- * input method and focus handling.
+ * Keys and the tap are real X events (XTest) into the real window, so they
+ * go through everything a desk keyboard's and a finger's do: shortcuts,
+ * key bindings, the input method, focus handling and picking.
  */
 #include "config.h"
 
@@ -22,6 +23,7 @@
 #include "fk-event-details.h"
 #include "fk-main-page.h"
 #include "fk-preferences.h"
+#include "fk-sync-details.h"
 #include "fk-tip-form-private.h"
 #include "fk-window-private.h"
 #include "fk-ui-test-client.h"
@@ -473,6 +475,92 @@ test_checklist_by_keyboard (Fixture       *fixture,
   g_assert_true (gtk_widget_get_mapped (main_header));
 }
 
+/* A press and release of the pointer's first button at the middle of
+ * @widget, where the X server, not GTK, decides what is under it. */
+static void
+tap (Fixture   *fixture,
+     GtkWidget *widget)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkSurface *surface = gtk_native_get_surface (native);
+  Display *dpy = fixture->xdisplay;
+  graphene_point_t point;
+  double surface_x, surface_y;
+  int root_x, root_y;
+  Window child;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.0,
+                                                                 gtk_widget_get_height (widget) / 2.0),
+                                           &point));
+  gtk_native_get_surface_transform (native, &surface_x, &surface_y);
+  XTranslateCoordinates (dpy, gdk_x11_surface_get_xid (surface), DefaultRootWindow (dpy),
+                         (int) (point.x + surface_x), (int) (point.y + surface_y), &root_x, &root_y, &child);
+  XTestFakeMotionEvent (dpy, -1, root_x, root_y, CurrentTime);
+  XTestFakeButtonEvent (dpy, 1, True, CurrentTime);
+  XTestFakeButtonEvent (dpy, 1, False, CurrentTime);
+  XSync (dpy, False);
+}
+
+static gboolean
+engine_failed (gpointer data)
+{
+  return !fk_sync_engine_get_sending (data) && fk_sync_engine_get_last_error (data) != NULL;
+}
+
+static gboolean
+all_sent (gpointer data)
+{
+  return fk_sync_engine_get_pending (data) == 0;
+}
+
+/* A phone shows no tooltip, so the reason sending failed is one tap away:
+ * the sync state in the header is a button to Sync Details, named by what
+ * it opens and what it shows. */
+static void
+test_sync_indicator (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  GtkWidget *root = GTK_WIDGET (fixture->window);
+  FkSyncEngine *engine = fk_client_get_sync_engine (fixture->session->client);
+  GtkWidget *details = fk_ui_test_find_by_type (root, FK_TYPE_SYNC_DETAILS);
+  g_autoptr(FkHotelTip) waiting = NULL;
+  GtkWidget *button;
+
+  fk_test_server_stop (fixture->session->server);
+  waiting = fk_ui_test_client_save_tip (fixture->session, "Hotell Väntan", TRUE);
+  wait_for (engine_failed, engine, "sending to fail");
+  fk_ui_test_wait_drawn (root);
+  button = fk_ui_test_find_by_label (root, GTK_TYPE_BUTTON,
+                                     "Sync Details: Sending failed, 1 record waiting to be sent");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_mapped (button));
+
+  /* By key: Tab reaches it, space opens the details; Alt+Left is back. */
+  for (guint i = 0; i < 30 && focus (fixture) != button; i++)
+    tab (fixture);
+  assert_focus_in (fixture, button, "the sync state");
+  press (fixture, XK_space, NoSymbol);
+  wait_for (form_shown, details, "Sync Details, by key");
+  press (fixture, XK_Left, XK_Alt_L);
+  wait_for (form_shown, button, "the main page again");
+  wait_for (form_hidden, details, "Sync Details to slide away");
+
+  /* By a tap. */
+  tap (fixture, button);
+  wait_for (form_shown, details, "Sync Details, by a tap");
+  g_assert_nonnull (fk_ui_test_find_label_text (details, "Hotell Väntan"));
+
+  /* All sent, nothing to show: no empty button in the header. */
+  fk_test_server_start (fixture->session->server, NULL);
+  g_assert_true (gtk_widget_activate_action (root, "win.sync", NULL));
+  wait_for (all_sent, engine, "the tip to be sent");
+  g_assert_true (gtk_widget_activate_action (root, "win.back", NULL));
+  wait_for (form_hidden, button, "the sync state to go");
+  g_assert_false (gtk_widget_get_visible (button));
+  g_assert_null (fk_sync_engine_get_last_error (engine));
+}
+
 /* The first toplevel of @type, or NULL. */
 static GtkWindow *
 find_toplevel (GType type)
@@ -582,6 +670,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add ("/keyboard/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("tip", test_tip_by_keyboard);
   ADD ("checklist", test_checklist_by_keyboard);
+  ADD ("sync-indicator", test_sync_indicator);
 #undef ADD
   g_test_add_func ("/keyboard/preferences-need-unlock", test_preferences_need_unlock);
 
