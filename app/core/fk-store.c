@@ -24,7 +24,7 @@
 #include "fk-store-backend.h"
 #include "fk-store.h"
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 /* The schema's SQL names states by number. */
 G_STATIC_ASSERT (FK_RECORD_STATE_SENT == 2);
@@ -68,6 +68,7 @@ typedef struct {
   gsize          max_bytes;
   GPtrArray     *results;      /* of FkStoreResult, or the batch's FkStoreRecord */
   gboolean       sync_running;
+  gboolean       whole;        /* a discard: the record, or its changes */
   GBytes        *key;          /* a save's own copy, taken when it was asked for */
 } JobData;
 
@@ -267,7 +268,37 @@ job_open (FkStore *self,
       return;
     }
 
+  /* 4: the offer mark means an offer without an answer (a record saved as
+   * sent, as a pulled checklist is, counts as sent): a checklist's changes
+   * after it was sent may be discarded again. */
+  if (version < 4 &&
+      !exec_sql (self,
+                 "BEGIN IMMEDIATE;"
+                 "UPDATE records SET sent_at = updated_at WHERE state = 2 AND sent_at IS NULL;"
+                 "UPDATE records SET offered_at = NULL WHERE state = 2;"
+                 "PRAGMA user_version = 4;"
+                 "COMMIT;"))
+    {
+      exec_sql (self, "ROLLBACK;");
+      return_storage_error (self, task, "migrate schema to 4");
+      return;
+    }
+
   g_task_return_boolean (task, TRUE);
+}
+
+static GBytes *
+seal_payload (JobData  *data,
+              GError  **error)
+{
+  g_autofree char *aad = make_aad (data->uuid, data->kind);
+  g_autoptr(GBytes) plain = g_bytes_new_static (data->payload, strlen (data->payload));
+  GBytes *sealed = fk_crypto_seal (data->key, plain, aad, error);
+
+  /* Not needed once sealed: gone before the disk work, not only when the
+   * reply has reached the main thread. */
+  g_clear_pointer (&data->key, fk_secure_bytes_unref);
+  return sealed;
 }
 
 static void
@@ -275,10 +306,8 @@ job_save (FkStore *self,
           GTask   *task)
 {
   JobData *data = g_task_get_task_data (task);
-  g_autoptr(GBytes) plain = NULL;
   g_autoptr(GBytes) sealed = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *aad = NULL;
   sqlite3_stmt *stmt = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   guint revision = 0;
@@ -290,12 +319,7 @@ job_save (FkStore *self,
       return;
     }
 
-  aad = make_aad (data->uuid, data->kind);
-  plain = g_bytes_new_static (data->payload, strlen (data->payload));
-  sealed = fk_crypto_seal (data->key, plain, aad, &error);
-  /* Not needed once sealed: gone before the disk work, not only when the
-   * reply has reached the main thread. */
-  g_clear_pointer (&data->key, fk_secure_bytes_unref);
+  sealed = seal_payload (data, &error);
   if (sealed == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -303,12 +327,14 @@ job_save (FkStore *self,
     }
 
   /* Every save is a new revision, so an edit made after a batch whose reply
-   * was lost is never mistaken for a duplicate of what the server has. */
+   * was lost is never mistaken for a duplicate of what the server has.
+   * Saved as sent (a checklist pulled from the server), the server has it. */
   if (self->sql->prepare_v2 (self->db,
-                             "INSERT INTO records (uuid, kind, revision, state, failure, created_at, updated_at, payload)"
-                             " VALUES (?1, ?2, 1, ?3, NULL, ?4, ?4, ?5)"
+                             "INSERT INTO records (uuid, kind, revision, state, failure, created_at, updated_at, payload, sent_at)"
+                             " VALUES (?1, ?2, 1, ?3, NULL, ?4, ?4, ?5, CASE WHEN ?3 = 2 THEN ?4 END)"
                              " ON CONFLICT (uuid) DO UPDATE SET revision = revision + 1, state = ?3,"
-                             "   failure = NULL, updated_at = ?4, payload = ?5"
+                             "   failure = NULL, updated_at = ?4, payload = ?5,"
+                             "   sent_at = CASE WHEN ?3 = 2 THEN coalesce (sent_at, ?4) ELSE sent_at END"
                              " WHERE kind = ?2"
                              " RETURNING revision;",
                              -1, &stmt, NULL) != SQLITE_OK)
@@ -365,6 +391,8 @@ open_payload (FkStore      *self,
   return json_object_ref (json_node_get_object (root));
 }
 
+#define RECORD_COLUMNS "uuid, kind, revision, state, failure, updated_at, payload, sent_at, offered_at"
+
 static FkStoreRecord *
 read_record (FkStore      *self,
              GBytes       *key,
@@ -372,7 +400,8 @@ read_record (FkStore      *self,
 {
   g_autoptr(FkStoreRecord) record = g_new0 (FkStoreRecord, 1);
 
-  /* Columns: uuid, kind, revision, state, failure, updated_at, payload */
+  /* Columns: uuid, kind, revision, state, failure, updated_at, payload,
+   * sent_at, offered_at */
   record->uuid = g_strdup ((const char *) self->sql->column_text (stmt, 0));
   record->kind = g_strdup ((const char *) self->sql->column_text (stmt, 1));
   record->revision = self->sql->column_int (stmt, 2);
@@ -380,6 +409,8 @@ read_record (FkStore      *self,
   record->failure = g_strdup ((const char *) self->sql->column_text (stmt, 4));
   record->updated_at = self->sql->column_int64 (stmt, 5);
   record->payload = open_payload (self, key, record->uuid, record->kind, stmt, 6);
+  record->on_server = record->state == FK_RECORD_STATE_SENT || self->sql->column_type (stmt, 7) != SQLITE_NULL;
+  record->offered = self->sql->column_type (stmt, 8) != SQLITE_NULL;
 
   if (record->payload == NULL)
     {
@@ -409,7 +440,7 @@ job_load (FkStore *self,
     }
 
   if (self->sql->prepare_v2 (self->db,
-                             "SELECT uuid, kind, revision, state, failure, updated_at, payload"
+                             "SELECT " RECORD_COLUMNS
                              " FROM records WHERE kind = ?1 ORDER BY updated_at DESC, rowid DESC;",
                              -1, &stmt, NULL) != SQLITE_OK)
     {
@@ -500,7 +531,7 @@ job_outbox (FkStore *self,
     }
 
   if (self->sql->prepare_v2 (self->db,
-                             "SELECT uuid, kind, revision, state, failure, updated_at, payload"
+                             "SELECT " RECORD_COLUMNS
                              " FROM records WHERE state = ?1 ORDER BY updated_at, rowid LIMIT ?2;",
                              -1, &stmt, NULL) != SQLITE_OK)
     {
@@ -560,8 +591,8 @@ job_apply_results (FkStore *self,
   if (self->sql->prepare_v2 (self->db,
                              "UPDATE records SET state = ?1, failure = ?2,"
                              "   sent_at = CASE WHEN ?1 = 2 THEN ?5 ELSE sent_at END,"
-                             /* Rejected: the server has answered, and kept nothing. */
-                             "   offered_at = CASE WHEN ?1 = 2 THEN offered_at ELSE NULL END"
+                             /* Answered: the server has it, or kept nothing. */
+                             "   offered_at = NULL"
                              " WHERE uuid = ?3 AND revision = ?4;",
                              -1, &stmt, NULL) != SQLITE_OK)
     {
@@ -597,20 +628,31 @@ job_apply_results (FkStore *self,
   g_task_return_boolean (task, TRUE);
 }
 
-/* @stmt is on the record's state, sent_at and offered_at. */
+/* @stmt is on the record's state, sent_at and offered_at.  @whole: the
+ * record would go; else only its changes since the server had it. */
 static gboolean
-may_discard (FkStore       *self,
-             sqlite3_stmt  *stmt,
-             gboolean       sync_running,
-             GError       **error)
+may_drop (FkStore       *self,
+          sqlite3_stmt  *stmt,
+          gboolean       whole,
+          gboolean       sync_running,
+          GError       **error)
 {
   FkRecordState state = self->sql->column_int (stmt, 0);
+  gboolean on_server = state == FK_RECORD_STATE_SENT || self->sql->column_type (stmt, 1) != SQLITE_NULL;
 
   /* Sent once is on the server, even if edited and waiting again since. */
-  if (state == FK_RECORD_STATE_SENT || self->sql->column_type (stmt, 1) != SQLITE_NULL)
+  if (whole && on_server)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
                            _("It has already been sent and cannot be discarded."));
+      return FALSE;
+    }
+
+  /* The caller went by what it knew, and the record has moved on. */
+  if (!whole && !on_server)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("It has changed meanwhile. Try again."));
       return FALSE;
     }
 
@@ -628,6 +670,66 @@ may_discard (FkStore       *self,
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
                            _("It may already have reached the server, so it cannot be discarded until the server has answered. Sync now and try again."));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Opens the transaction of a discard, if the record may go (or, not
+ * @whole, its changes); else the task has its error. */
+static gboolean
+begin_drop (FkStore *self,
+            GTask   *task)
+{
+  JobData *data = g_task_get_task_data (task);
+  g_autoptr(FkKeyBytes) key = copy_data_key (self);
+  g_autoptr(GError) refusal = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  /* Only the session that can read the officer's records may change one. */
+  if (key == NULL)
+    {
+      g_task_return_new_error (task, FK_ERROR, FK_ERROR_SESSION_EXPIRED, "%s",
+                               fk_error_code_to_message (FK_ERROR_SESSION_EXPIRED));
+      return FALSE;
+    }
+
+  if (!exec_sql (self, "BEGIN IMMEDIATE;"))
+    {
+      return_storage_error (self, task, "begin");
+      return FALSE;
+    }
+
+  if (self->sql->prepare_v2 (self->db, "SELECT state, sent_at, offered_at FROM records WHERE uuid = ?1 AND kind = ?2;",
+                             -1, &stmt, NULL) != SQLITE_OK)
+    {
+      exec_sql (self, "ROLLBACK;");
+      return_storage_error (self, task, "prepare discard");
+      return FALSE;
+    }
+
+  self->sql->bind_text (stmt, 1, data->uuid, -1, SQLITE_TRANSIENT);
+  self->sql->bind_text (stmt, 2, data->kind, -1, SQLITE_TRANSIENT);
+  rc = self->sql->step (stmt);
+  if (rc == SQLITE_ROW)
+    may_drop (self, stmt, data->whole, data->sync_running, &refusal);
+  else if (rc == SQLITE_DONE)
+    g_set_error_literal (&refusal, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("It is no longer on this phone."));
+  self->sql->finalize (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      exec_sql (self, "ROLLBACK;");
+      return_storage_error (self, task, "discard");
+      return FALSE;
+    }
+
+  if (refusal != NULL)
+    {
+      exec_sql (self, "ROLLBACK;");
+      g_task_return_error (task, g_steal_pointer (&refusal));
       return FALSE;
     }
 
@@ -685,55 +787,11 @@ job_discard (FkStore *self,
              GTask   *task)
 {
   JobData *data = g_task_get_task_data (task);
-  g_autoptr(FkKeyBytes) key = copy_data_key (self);
-  g_autoptr(GError) refusal = NULL;
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  /* Only the session that can read the officer's records may delete one. */
-  if (key == NULL)
-    {
-      g_task_return_new_error (task, FK_ERROR, FK_ERROR_SESSION_EXPIRED, "%s",
-                               fk_error_code_to_message (FK_ERROR_SESSION_EXPIRED));
-      return;
-    }
-
-  if (!exec_sql (self, "BEGIN IMMEDIATE;"))
-    {
-      return_storage_error (self, task, "begin");
-      return;
-    }
-
-  if (self->sql->prepare_v2 (self->db, "SELECT state, sent_at, offered_at FROM records WHERE uuid = ?1 AND kind = ?2;",
-                             -1, &stmt, NULL) != SQLITE_OK)
-    {
-      exec_sql (self, "ROLLBACK;");
-      return_storage_error (self, task, "prepare discard");
-      return;
-    }
-
-  self->sql->bind_text (stmt, 1, data->uuid, -1, SQLITE_TRANSIENT);
-  self->sql->bind_text (stmt, 2, data->kind, -1, SQLITE_TRANSIENT);
-  rc = self->sql->step (stmt);
-  if (rc == SQLITE_ROW)
-    may_discard (self, stmt, data->sync_running, &refusal);
-  else if (rc == SQLITE_DONE)
-    g_set_error_literal (&refusal, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("It is no longer on this phone."));
-  self->sql->finalize (stmt);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      exec_sql (self, "ROLLBACK;");
-      return_storage_error (self, task, "discard");
-      return;
-    }
-
-  if (refusal != NULL)
-    {
-      exec_sql (self, "ROLLBACK;");
-      g_task_return_error (task, g_steal_pointer (&refusal));
-      return;
-    }
+  if (!begin_drop (self, task))
+    return;
 
   /* secure_delete overwrites the row's pages; COMMIT makes it durable. */
   if (self->sql->prepare_v2 (self->db, "DELETE FROM records WHERE uuid = ?1 AND kind = ?2;",
@@ -757,6 +815,97 @@ job_discard (FkStore *self,
     }
 
   g_task_return_boolean (task, TRUE);
+}
+
+static void
+job_revert (FkStore *self,
+            GTask   *task)
+{
+  JobData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) sealed = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint revision = 0;
+
+  if (data->key == NULL)
+    {
+      g_task_return_new_error (task, FK_ERROR, FK_ERROR_SESSION_EXPIRED, "%s",
+                               fk_error_code_to_message (FK_ERROR_SESSION_EXPIRED));
+      return;
+    }
+
+  sealed = seal_payload (data, &error);
+  if (sealed == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (!begin_drop (self, task))
+    return;
+
+  /* A new revision, as for every save: the server never saw this one. */
+  if (self->sql->prepare_v2 (self->db,
+                             "UPDATE records SET revision = revision + 1, state = ?3, failure = NULL,"
+                             "   updated_at = ?4, payload = ?5"
+                             " WHERE uuid = ?1 AND kind = ?2"
+                             " RETURNING revision;",
+                             -1, &stmt, NULL) != SQLITE_OK)
+    {
+      exec_sql (self, "ROLLBACK;");
+      return_storage_error (self, task, "prepare revert");
+      return;
+    }
+
+  self->sql->bind_text (stmt, 1, data->uuid, -1, SQLITE_TRANSIENT);
+  self->sql->bind_text (stmt, 2, data->kind, -1, SQLITE_TRANSIENT);
+  self->sql->bind_int (stmt, 3, FK_RECORD_STATE_SENT);
+  self->sql->bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
+  self->sql->bind_blob (stmt, 5, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed), SQLITE_TRANSIENT);
+  if (self->sql->step (stmt) == SQLITE_ROW)
+    revision = self->sql->column_int (stmt, 0);
+  if (self->sql->step (stmt) != SQLITE_DONE || revision == 0)
+    {
+      self->sql->finalize (stmt);
+      exec_sql (self, "ROLLBACK;");
+      return_storage_error (self, task, "revert");
+      return;
+    }
+  self->sql->finalize (stmt);
+
+  if (!exec_sql (self, "COMMIT;"))
+    {
+      exec_sql (self, "ROLLBACK;");
+      return_storage_error (self, task, "revert");
+      return;
+    }
+
+  g_task_return_int (task, revision);
+}
+
+static void
+job_list_offered (FkStore *self,
+                  GTask   *task)
+{
+  g_autoptr(GHashTable) offered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (self->sql->prepare_v2 (self->db, "SELECT uuid FROM records WHERE offered_at IS NOT NULL;",
+                             -1, &stmt, NULL) != SQLITE_OK)
+    {
+      return_storage_error (self, task, "prepare offered");
+      return;
+    }
+
+  while ((rc = self->sql->step (stmt)) == SQLITE_ROW)
+    g_hash_table_add (offered, g_strdup ((const char *) self->sql->column_text (stmt, 0)));
+  self->sql->finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    return_storage_error (self, task, "offered");
+  else
+    g_task_return_pointer (task, g_steal_pointer (&offered), (GDestroyNotify) g_hash_table_unref);
 }
 
 static void
@@ -1202,6 +1351,7 @@ fk_store_discard_async (FkStore             *self,
   data->kind = g_strdup (kind);
   data->uuid = g_strdup (uuid);
   data->sync_running = sync_running;
+  data->whole = TRUE;
   g_task_set_source_tag (task, fk_store_discard_async);
   /* Cancelled after the job ran, the record is gone all the same. */
   g_task_set_check_cancellable (task, FALSE);
@@ -1215,6 +1365,69 @@ fk_store_discard_finish (FkStore       *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+fk_store_revert_async (FkStore             *self,
+                       const char          *kind,
+                       const char          *uuid,
+                       JsonObject          *payload,
+                       gboolean             sync_running,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  JobData *data = g_new0 (JobData, 1);
+
+  g_return_if_fail (kind != NULL && uuid != NULL && payload != NULL);
+
+  json_node_set_object (node, payload);
+  data->kind = g_strdup (kind);
+  data->uuid = g_strdup (uuid);
+  data->payload = json_to_string (node, FALSE);
+  data->sync_running = sync_running;
+  /* As for a save: allowed when asked for, so a lock meanwhile keeps it. */
+  data->key = copy_data_key (self);
+  g_task_set_source_tag (task, fk_store_revert_async);
+  /* Cancelled after the job ran, the changes are gone all the same. */
+  g_task_set_check_cancellable (task, FALSE);
+  push_job (self, task, job_revert, data);
+}
+
+guint
+fk_store_revert_finish (FkStore       *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  gssize revision;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+
+  revision = g_task_propagate_int (G_TASK (result), error);
+  return revision > 0 ? (guint) revision : 0;
+}
+
+void
+fk_store_list_offered_async (FkStore             *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, fk_store_list_offered_async);
+  push_job (self, task, job_list_offered, NULL);
+}
+
+GHashTable *
+fk_store_list_offered_finish (FkStore       *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 void

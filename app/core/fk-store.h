@@ -20,6 +20,8 @@ typedef struct {
   gint64         updated_at;   /* unix seconds */
   JsonObject    *payload;      /* decrypted */
   gint64         offer;        /* outbox: the mark this batch set, 0 if one was there */
+  gboolean       on_server;    /* the server has had a revision of it */
+  gboolean       offered;      /* in a batch the server has not answered for */
 } FkStoreRecord;
 
 /* What the server said of one record of a batch. */
@@ -81,7 +83,8 @@ GPtrArray  *fk_store_load_finish           (FkStore              *self,
  * @max_bytes of payload, each marked as offered to the server (durably,
  * before they are returned): from then on a record may be on the server
  * whatever becomes of the reply, and is not discarded until the server
- * has answered for it or the batch is withdrawn. */
+ * has answered for it or the batch is withdrawn.  A mark set by an earlier
+ * batch without an answer stays. */
 void        fk_store_outbox_async          (FkStore              *self,
                                             guint                 max_records,
                                             gsize                 max_bytes,
@@ -92,8 +95,9 @@ GPtrArray  *fk_store_outbox_finish         (FkStore              *self,
                                             GAsyncResult         *result,
                                             GError              **error);
 
-/* Applies FkStoreResult items in one transaction.  A record edited since it
- * was sent keeps waiting: only the revision the server saw is marked. */
+/* Applies FkStoreResult items in one transaction; each answer ends the
+ * offer.  A record edited since it was sent keeps waiting, and offered:
+ * only the revision the server saw is marked. */
 void        fk_store_apply_results_async   (FkStore              *self,
                                             GPtrArray            *results,
                                             GCancellable         *cancellable,
@@ -126,6 +130,33 @@ void        fk_store_discard_async         (FkStore              *self,
                                             GAsyncReadyCallback   callback,
                                             gpointer              user_data);
 gboolean    fk_store_discard_finish        (FkStore              *self,
+                                            GAsyncResult         *result,
+                                            GError              **error);
+
+/* Takes back the changes to a record the server has had, which the server
+ * has not: @payload, the record as the server has it, replaces the stored
+ * one, and the record is sent again.  Completes once that is on disk, with
+ * the new revision.  Refuses as fk_store_discard_async() does, but one the
+ * server never had (G_IO_ERROR_INVALID_ARGUMENT) instead of one it has. */
+void        fk_store_revert_async          (FkStore              *self,
+                                            const char           *kind,
+                                            const char           *uuid,
+                                            JsonObject           *payload,
+                                            gboolean              sync_running,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+guint       fk_store_revert_finish         (FkStore              *self,
+                                            GAsyncResult         *result,
+                                            GError              **error);
+
+/* The uuids of records in a batch the server has not answered for, as a
+ * set: they may be on the server, whatever this device shows. */
+void        fk_store_list_offered_async    (FkStore              *self,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+GHashTable *fk_store_list_offered_finish   (FkStore              *self,
                                             GAsyncResult         *result,
                                             GError              **error);
 

@@ -673,6 +673,155 @@ test_discard_refuses_in_flight (Fixture       *fixture,
   fk_sync_engine_set_api (engine, NULL);
 }
 
+static FkStoreRecord *
+find_record (GPtrArray  *records,
+             const char *uuid)
+{
+  for (guint i = 0; i < records->len; i++)
+    if (g_str_equal (((FkStoreRecord *) records->pdata[i])->uuid, uuid))
+      return records->pdata[i];
+
+  g_error ("%s is not stored", uuid);
+}
+
+static GHashTable *
+list_offered (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  GHashTable *offered;
+
+  fk_store_list_offered_async (fixture->store, NULL, on_ready, fixture);
+  offered = fk_store_list_offered_finish (fixture->store, wait_result (fixture), &error);
+  g_assert_no_error (error);
+  clear_result (fixture);
+  return offered;
+}
+
+/* Offered means offered and not answered: any answer ends it, and what
+ * the server stored counts as on the server, also once edited again. */
+static void
+test_offer_ends_with_an_answer (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autofree char *accepted = g_uuid_string_random ();
+  g_autofree char *rejected = g_uuid_string_random ();
+  g_autofree char *pulled = g_uuid_string_random ();
+  g_autoptr(FkSyncEngine) engine = fk_sync_engine_new (fixture->store);
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) fk_store_result_free);
+  g_autoptr(GPtrArray) batch = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GHashTable) offered = NULL;
+  g_autoptr(GError) error = NULL;
+
+  save (fixture, accepted, FK_RECORD_STATE_PENDING, "the server takes it");
+  save (fixture, rejected, FK_RECORD_STATE_PENDING, "the server says no");
+  batch = outbox (fixture, 100, 1 << 20);
+  g_assert_cmpuint (batch->len, ==, 2);
+  offered = list_offered (fixture);
+  g_assert_cmpuint (g_hash_table_size (offered), ==, 2);
+  g_assert_true (g_hash_table_contains (offered, accepted));
+  g_assert_true (g_hash_table_contains (offered, rejected));
+  records = load (fixture);
+  g_assert_true (find_record (records, accepted)->offered);
+  g_assert_false (find_record (records, accepted)->on_server);
+  g_clear_pointer (&records, g_ptr_array_unref);
+  g_clear_pointer (&offered, g_hash_table_unref);
+
+  g_ptr_array_add (results, result_new (accepted, 1, TRUE, NULL));
+  g_ptr_array_add (results, result_new (rejected, 1, FALSE, "Enter the municipality."));
+  apply (fixture, results);
+  offered = list_offered (fixture);
+  g_assert_cmpuint (g_hash_table_size (offered), ==, 0);
+
+  /* Changed after it was sent: waiting again, on the server all the same. */
+  save (fixture, accepted, FK_RECORD_STATE_PENDING, "changed after it was sent");
+  /* As a checklist pulled from the server is saved. */
+  save (fixture, pulled, FK_RECORD_STATE_SENT, "another officer's");
+  records = load (fixture);
+  g_assert_true (find_record (records, accepted)->on_server);
+  g_assert_false (find_record (records, accepted)->offered);
+  g_assert_false (find_record (records, rejected)->on_server);
+  g_assert_false (find_record (records, rejected)->offered);
+  g_assert_true (find_record (records, pulled)->on_server);
+
+  save (fixture, pulled, FK_RECORD_STATE_PENDING, "changed here since");
+  g_assert_false (discard (fixture, engine, pulled, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+  g_assert_true (is_stored (fixture, pulled));
+}
+
+static guint
+revert (Fixture       *fixture,
+        const char    *uuid,
+        const char    *description,
+        gboolean       sync_running,
+        GError       **error)
+{
+  g_autoptr(JsonObject) payload = payload_with (description);
+  guint revision;
+
+  fk_store_revert_async (fixture->store, FK_KIND_HOTEL_TIP, uuid, payload, sync_running, NULL, on_ready, fixture);
+  revision = fk_store_revert_finish (fixture->store, wait_result (fixture), error);
+  clear_result (fixture);
+  return revision;
+}
+
+/* A record the server has goes back to what the server has: its changes
+ * since are gone, and nothing waits.  Not while they may be on the server
+ * or in a batch, and not for one the server never had. */
+static void
+test_revert_changes (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *sent = g_uuid_string_random ();
+  g_autofree char *never = g_uuid_string_random ();
+  g_autofree char *gone = g_uuid_string_random ();
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) fk_store_result_free);
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GPtrArray) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  FkStoreRecord *record;
+
+  save (fixture, sent, FK_RECORD_STATE_PENDING, "as the server has it");
+  save (fixture, never, FK_RECORD_STATE_PENDING, "never sent");
+  g_ptr_array_add (results, result_new (sent, 1, TRUE, NULL));
+  apply (fixture, results);
+  g_assert_cmpuint (save (fixture, sent, FK_RECORD_STATE_PENDING, "changes not sent"), ==, 2);
+
+  /* A run may hold the changes in its batch. */
+  g_assert_cmpuint (revert (fixture, sent, "as the server has it", TRUE, &error), ==, 0);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+  g_clear_error (&error);
+
+  g_assert_cmpuint (revert (fixture, sent, "as the server has it", FALSE, &error), ==, 3);
+  g_assert_no_error (error);
+  records = load (fixture);
+  record = find_record (records, sent);
+  g_assert_cmpint (record->state, ==, FK_RECORD_STATE_SENT);
+  g_assert_cmpuint (record->revision, ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (record->payload, "description"), ==, "as the server has it");
+  g_assert_cmpint (count_pending (fixture), ==, 1);
+  g_clear_pointer (&records, g_ptr_array_unref);
+
+  /* There is no version of the server's to go back to. */
+  g_assert_cmpuint (revert (fixture, never, "made up", FALSE, &error), ==, 0);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_cmpuint (revert (fixture, gone, "made up", FALSE, &error), ==, 0);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Changed again, and offered without an answer: they may be there. */
+  save (fixture, sent, FK_RECORD_STATE_PENDING, "changes offered");
+  batch = outbox (fixture, 100, 1 << 20);
+  g_assert_cmpuint (batch->len, ==, 2);
+  g_assert_cmpuint (revert (fixture, sent, "as the server has it", FALSE, &error), ==, 0);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+  records = load (fixture);
+  g_assert_cmpstr (json_object_get_string_member (find_record (records, sent)->payload, "description"), ==, "changes offered");
+  g_assert_cmpint (find_record (records, never)->state, ==, FK_RECORD_STATE_PENDING);
+}
+
 /* Completed means committed: another connection, and the store opened
  * afresh, find nothing of it. */
 static void
@@ -757,7 +906,7 @@ test_migrates_from_version_1 (void)
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version;", -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 3);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 4);
   sqlite3_finalize (stmt);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT uuid, revision, sent_at, offered_at FROM records ORDER BY uuid;", -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
@@ -778,6 +927,59 @@ test_migrates_from_version_1 (void)
     g_assert_cmpstr (cursor, ==, "42");
   }
   clear_result (&fixture);
+
+  g_clear_object (&store);
+  remove_tree (dir);
+}
+
+/* Version 3 marked what the server had answered for as offered, and a
+ * record saved as sent had no sent_at: 4 says what is true. */
+static void
+test_migrates_from_version_3 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fk-store-v3-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "records.db", NULL);
+  g_autoptr(FkStore) store = NULL;
+  Fixture fixture = { 0 };
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "PRAGMA journal_mode=WAL;"
+                                 "CREATE TABLE records (uuid TEXT PRIMARY KEY, kind TEXT NOT NULL,"
+                                 "  revision INTEGER NOT NULL, state INTEGER NOT NULL, failure TEXT,"
+                                 "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, payload BLOB NOT NULL,"
+                                 "  sent_at INTEGER, offered_at INTEGER);"
+                                 "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                                 /* pulled, sent and answered, offered and not answered */
+                                 "INSERT INTO records VALUES ('p', 'event-checklist', 1, 2, NULL, 100, 200, x'00', NULL, NULL);"
+                                 "INSERT INTO records VALUES ('s', 'hotel-tip', 1, 2, NULL, 100, 200, x'00', 190, 150);"
+                                 "INSERT INTO records VALUES ('w', 'hotel-tip', 1, 1, NULL, 100, 200, x'00', NULL, 300);"
+                                 "PRAGMA user_version = 3;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = fk_store_new (path);
+  fk_store_open_async (store, NULL, on_ready, &fixture);
+  g_assert_true (fk_store_open_finish (store, wait_result (&fixture), &error));
+  g_assert_no_error (error);
+  clear_result (&fixture);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT uuid, sent_at, offered_at FROM records ORDER BY uuid;", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "p");
+  g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, 200);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, 190);
+  g_assert_cmpint (sqlite3_column_type (stmt, 2), ==, SQLITE_NULL);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_type (stmt, 1), ==, SQLITE_NULL);
+  g_assert_cmpint (sqlite3_column_int (stmt, 2), ==, 300);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
 
   g_clear_object (&store);
   remove_tree (dir);
@@ -888,8 +1090,11 @@ main (int   argc,
   ADD ("/store/discard-refuses-offered", test_discard_refuses_offered);
   ADD ("/store/discard-refuses-in-flight", test_discard_refuses_in_flight);
   ADD ("/store/discard-is-durable", test_discard_is_durable);
+  ADD ("/store/offer-ends-with-an-answer", test_offer_ends_with_an_answer);
+  ADD ("/store/revert-changes", test_revert_changes);
 #undef ADD
   g_test_add_func ("/store/migrates-from-version-1", test_migrates_from_version_1);
+  g_test_add_func ("/store/migrates-from-version-3", test_migrates_from_version_3);
   g_test_add_func ("/store/module-missing", test_module_missing);
   g_test_add_func ("/store/module-foreign", test_module_foreign);
 
