@@ -2480,9 +2480,11 @@ on_tip_saved (GObject      *object,
         {
           guint position;
 
+          /* Key and value both, while the listed copy still lives: it owns
+           * the key, and the splice may free it. */
+          g_hash_table_replace (self->tips_by_uuid, (gpointer) fk_hotel_tip_get_uuid (data->tip), data->tip);
           if (g_list_store_find (self->tips, listed, &position))
             g_list_store_splice (self->tips, position, 1, (gpointer *) &data->tip, 1);
-          g_hash_table_insert (self->tips_by_uuid, (gpointer) fk_hotel_tip_get_uuid (data->tip), data->tip);
         }
     }
 
