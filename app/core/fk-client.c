@@ -344,6 +344,7 @@ on_tips_loaded (GObject      *object,
       fk_hotel_tip_set_revision (tip, record->revision);
       fk_hotel_tip_set_state (tip, record->state);
       fk_hotel_tip_set_failure (tip, record->failure);
+      fk_hotel_tip_set_offered (tip, record->offered);
       g_ptr_array_add (tips, tip);
     }
 
@@ -406,6 +407,8 @@ on_checklists_loaded (GObject      *object,
 
       fk_event_checklist_set_state (checklist, record->state);
       fk_event_checklist_set_failure (checklist, record->failure);
+      fk_event_checklist_set_offered (checklist, record->offered);
+      fk_event_checklist_set_on_server (checklist, record->on_server);
       add_checklist (self, checklist, FALSE);
     }
 
@@ -472,6 +475,7 @@ checklist_synced (FkClient         *self,
       return;
     }
 
+  fk_event_checklist_set_on_server (checklist, TRUE);
   /* The merged state replaces ours; what the server has not applied yet
    * stays on top, and is kept on disk until it has. */
   if (state != NULL && JSON_NODE_HOLDS_OBJECT (state))
@@ -528,6 +532,41 @@ on_record_discarded (FkClient   *self,
       g_hash_table_remove (self->checklists_by_uuid, uuid);
       g_list_store_remove (self->checklists, position);
     }
+}
+
+static void
+on_offered_listed (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(FkClient) self = user_data;
+  g_autoptr(GHashTable) offered = NULL;
+  g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  gpointer uuid, record;
+
+  offered = fk_store_list_offered_finish (FK_STORE (object), result, &error);
+  if (offered == NULL)
+    {
+      g_warning ("Could not list what waits for the server's answer: %s", error->message);
+      return;
+    }
+
+  g_hash_table_iter_init (&iter, self->tips_by_uuid);
+  while (g_hash_table_iter_next (&iter, &uuid, &record))
+    fk_hotel_tip_set_offered (record, g_hash_table_contains (offered, uuid));
+  g_hash_table_iter_init (&iter, self->checklists_by_uuid);
+  while (g_hash_table_iter_next (&iter, &uuid, &record))
+    fk_event_checklist_set_offered (record, g_hash_table_contains (offered, uuid));
+}
+
+/* A run that ends may leave a batch without its answer, or have answered
+ * an earlier one: what may be on the server is asked of the store then. */
+static void
+on_sending_changed (FkClient *self)
+{
+  if (!fk_sync_engine_get_sending (self->sync) && self->state == FK_CLIENT_STATE_UNLOCKED)
+    fk_store_list_offered_async (self->store, NULL, on_offered_listed, g_object_ref (self));
 }
 
 /* Session ---------------------------------------------------------------- */
@@ -2634,6 +2673,9 @@ on_checklist_saved (GObject      *object,
     }
 
   fk_event_checklist_set_state (checklist, state);
+  /* As the store counts it: saved as sent, the server has it. */
+  if (state == FK_RECORD_STATE_SENT)
+    fk_event_checklist_set_on_server (checklist, TRUE);
   if (self->state == FK_CLIENT_STATE_UNLOCKED &&
       !g_hash_table_contains (self->checklists_by_uuid, fk_event_checklist_get_uuid (checklist)))
     add_checklist (self, checklist, TRUE);
@@ -2696,6 +2738,149 @@ gboolean
 fk_client_save_checklist_finish (FkClient      *self,
                                  GAsyncResult  *result,
                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Discard ---------------------------------------------------------------- */
+
+FkDiscard
+fk_client_get_discard (FkClient *self,
+                       GObject  *record)
+{
+  FkEventChecklist *checklist;
+
+  g_return_val_if_fail (FK_IS_CLIENT (self), FK_DISCARD_NOTHING);
+
+  if (FK_IS_HOTEL_TIP (record))
+    {
+      if (fk_hotel_tip_get_offered (FK_HOTEL_TIP (record)))
+        return FK_DISCARD_WAIT_FOR_ANSWER;
+      return fk_hotel_tip_get_state (FK_HOTEL_TIP (record)) == FK_RECORD_STATE_SENT ? FK_DISCARD_NOTHING
+                                                                                     : FK_DISCARD_RECORD;
+    }
+
+  g_return_val_if_fail (FK_IS_EVENT_CHECKLIST (record), FK_DISCARD_NOTHING);
+  checklist = FK_EVENT_CHECKLIST (record);
+
+  if (fk_event_checklist_get_offered (checklist))
+    return FK_DISCARD_WAIT_FOR_ANSWER;
+  if (!fk_event_checklist_get_on_server (checklist))
+    return FK_DISCARD_RECORD;
+  return fk_event_checklist_has_unsent (checklist) ? FK_DISCARD_CHANGES : FK_DISCARD_NOTHING;
+}
+
+typedef struct {
+  FkEventChecklist *checklist;
+  gint64            up_to_seq;   /* the last operation the discard takes */
+} RevertData;
+
+static void
+revert_data_free (RevertData *data)
+{
+  g_clear_object (&data->checklist);
+  g_free (data);
+}
+
+static void
+on_record_discard_ready (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fk_sync_engine_discard_finish (FK_SYNC_ENGINE (object), result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_changes_reverted (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FkClient *self = g_task_get_source_object (task);
+  RevertData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (fk_store_revert_finish (FK_STORE (object), result, &error) == 0)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  fk_event_checklist_drop_unsent (data->checklist, data->up_to_seq);
+  fk_event_checklist_set_failure (data->checklist, NULL);
+  /* Changed while the store was at it: those changes still go. */
+  if (fk_event_checklist_has_unsent (data->checklist))
+    save_checklist (self, data->checklist, NULL);
+  else
+    fk_event_checklist_set_state (data->checklist, FK_RECORD_STATE_SENT);
+  fk_sync_engine_refresh_pending (self->sync);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+fk_client_discard_async (FkClient            *self,
+                         GObject             *record,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  FkEventChecklist *checklist;
+
+  g_return_if_fail (FK_IS_CLIENT (self));
+  g_return_if_fail (FK_IS_HOTEL_TIP (record) || FK_IS_EVENT_CHECKLIST (record));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fk_client_discard_async);
+
+  if (self->state != FK_CLIENT_STATE_UNLOCKED)
+    {
+      return_fk_error (task, FK_ERROR_SESSION_EXPIRED);
+      return;
+    }
+
+  if (FK_IS_HOTEL_TIP (record))
+    {
+      fk_sync_engine_discard_async (self->sync, FK_KIND_HOTEL_TIP, fk_hotel_tip_get_uuid (FK_HOTEL_TIP (record)),
+                                    cancellable, on_record_discard_ready, g_steal_pointer (&task));
+      return;
+    }
+
+  checklist = FK_EVENT_CHECKLIST (record);
+  if (!fk_event_checklist_get_on_server (checklist))
+    {
+      fk_sync_engine_discard_async (self->sync, FK_KIND_EVENT_CHECKLIST, fk_event_checklist_get_uuid (checklist),
+                                    cancellable, on_record_discard_ready, g_steal_pointer (&task));
+      return;
+    }
+
+  /* The server has it: back to its version, which the store refuses while
+   * the changes may be on their way or there already. */
+  {
+    g_autoptr(JsonObject) stored = fk_event_checklist_to_stored (checklist);
+    RevertData *data = g_new0 (RevertData, 1);
+
+    data->checklist = g_object_ref (checklist);
+    data->up_to_seq = fk_event_checklist_stored_last_seq (stored);
+    fk_event_checklist_stored_drop_unsent (stored);
+    g_task_set_task_data (task, data, (GDestroyNotify) revert_data_free);
+    fk_store_revert_async (self->store, FK_KIND_EVENT_CHECKLIST, fk_event_checklist_get_uuid (checklist), stored,
+                           fk_sync_engine_get_sending (self->sync), cancellable, on_changes_reverted,
+                           g_steal_pointer (&task));
+  }
+}
+
+gboolean
+fk_client_discard_finish (FkClient      *self,
+                          GAsyncResult  *result,
+                          GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
@@ -3142,6 +3327,7 @@ fk_client_new (const char *data_dir)
   self->sync = fk_sync_engine_new (self->store);
   g_signal_connect_swapped (self->sync, "record-synced", G_CALLBACK (on_record_synced), self);
   g_signal_connect_swapped (self->sync, "record-discarded", G_CALLBACK (on_record_discarded), self);
+  g_signal_connect_swapped (self->sync, "notify::sending", G_CALLBACK (on_sending_changed), self);
 
   return self;
 }

@@ -28,6 +28,14 @@ typedef enum {
   FK_CLIENT_STATE_IDLE_LOCKED,   /* session runs on, PIN unlocks it offline */
 } FkClientState;
 
+/* What discarding a waiting or failed record takes from this device. */
+typedef enum {
+  FK_DISCARD_RECORD,           /* the server never had it: all of it */
+  FK_DISCARD_CHANGES,          /* a checklist the server has: the changes it has not */
+  FK_DISCARD_WAIT_FOR_ANSWER,  /* nothing: it may be on the server, a sync tells */
+  FK_DISCARD_NOTHING,          /* nothing: the server has all of it */
+} FkDiscard;
+
 #define FK_TYPE_CLIENT (fk_client_get_type ())
 G_DECLARE_FINAL_TYPE (FkClient, fk_client, FK, CLIENT, GObject)
 
@@ -70,6 +78,23 @@ void            fk_client_save_checklist_async   (FkClient             *self,
                                                   GAsyncReadyCallback   callback,
                                                   gpointer              user_data);
 gboolean        fk_client_save_checklist_finish  (FkClient             *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+
+/* For @record, an FkHotelTip or FkEventChecklist, as the client knows it
+ * now: what a discard would take. */
+FkDiscard       fk_client_get_discard            (FkClient             *self,
+                                                  GObject              *record);
+/* Discards what fk_client_get_discard() says and completes once that is on
+ * disk: the record leaves the models, or a checklist goes back to the
+ * server's version.  The store has the last word, and refuses with a
+ * sentence for the officer (a record being sent, or that may be there). */
+void            fk_client_discard_async          (FkClient             *self,
+                                                  GObject              *record,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean        fk_client_discard_finish         (FkClient             *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
 

@@ -19,6 +19,8 @@ struct _FkEventChecklist
   char          *uuid;
   FkRecordState  state;
   char          *failure;
+  gboolean       offered;
+  gboolean       on_server;
   char          *template_id;
   guint          template_version;
 
@@ -48,6 +50,8 @@ enum {
   PROP_UUID,
   PROP_STATE,
   PROP_FAILURE,
+  PROP_OFFERED,
+  PROP_ON_SERVER,
   PROP_EVENT_NAME,
   PROP_ORGANIZER,
   PROP_PLACE,
@@ -661,6 +665,12 @@ fk_event_checklist_get_property (GObject    *object,
     case PROP_FAILURE:
       g_value_set_string (value, self->failure);
       break;
+    case PROP_OFFERED:
+      g_value_set_boolean (value, self->offered);
+      break;
+    case PROP_ON_SERVER:
+      g_value_set_boolean (value, self->on_server);
+      break;
     case PROP_EVENT_NAME:
       g_value_set_string (value, self->event_name);
       break;
@@ -731,6 +741,8 @@ fk_event_checklist_class_init (FkEventChecklistClass *klass)
   properties[PROP_STATE] = g_param_spec_int ("state", NULL, NULL, FK_RECORD_STATE_DRAFT,
                                              FK_RECORD_STATE_FAILED, FK_RECORD_STATE_DRAFT, flags);
   properties[PROP_FAILURE] = g_param_spec_string ("failure", NULL, NULL, NULL, flags);
+  properties[PROP_OFFERED] = g_param_spec_boolean ("offered", NULL, NULL, FALSE, flags);
+  properties[PROP_ON_SERVER] = g_param_spec_boolean ("on-server", NULL, NULL, FALSE, flags);
   properties[PROP_EVENT_NAME] = g_param_spec_string ("event-name", NULL, NULL, "", flags);
   properties[PROP_ORGANIZER] = g_param_spec_string ("organizer", NULL, NULL, "", flags);
   properties[PROP_PLACE] = g_param_spec_string ("place", NULL, NULL, "", flags);
@@ -817,6 +829,77 @@ fk_event_checklist_set_failure (FkEventChecklist *self,
   g_free (self->failure);
   self->failure = g_strdup (failure);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILURE]);
+}
+
+gboolean
+fk_event_checklist_get_offered (FkEventChecklist *self)
+{
+  g_return_val_if_fail (FK_IS_EVENT_CHECKLIST (self), FALSE);
+  return self->offered;
+}
+
+void
+fk_event_checklist_set_offered (FkEventChecklist *self,
+                                gboolean          offered)
+{
+  g_return_if_fail (FK_IS_EVENT_CHECKLIST (self));
+
+  if (self->offered == !!offered)
+    return;
+
+  self->offered = !!offered;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OFFERED]);
+}
+
+gboolean
+fk_event_checklist_get_on_server (FkEventChecklist *self)
+{
+  g_return_val_if_fail (FK_IS_EVENT_CHECKLIST (self), FALSE);
+  return self->on_server;
+}
+
+void
+fk_event_checklist_set_on_server (FkEventChecklist *self,
+                                  gboolean          on_server)
+{
+  g_return_if_fail (FK_IS_EVENT_CHECKLIST (self));
+
+  if (self->on_server == !!on_server)
+    return;
+
+  self->on_server = !!on_server;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ON_SERVER]);
+}
+
+/* next_seq stays: had the server applied one of them after all, a later
+ * operation under the same number would be skipped there as seen. */
+void
+fk_event_checklist_drop_unsent (FkEventChecklist *self,
+                                gint64            up_to_seq)
+{
+  g_autoptr(JsonArray) kept = json_array_new ();
+
+  g_return_if_fail (FK_IS_EVENT_CHECKLIST (self));
+
+  for (guint i = 0; i < json_array_get_length (self->ops); i++)
+    {
+      JsonObject *op = json_array_get_object_element (self->ops, i);
+
+      if (json_object_get_int_member_with_default (op, "seq", 0) > up_to_seq)
+        json_array_add_object_element (kept, json_object_ref (op));
+    }
+
+  g_clear_pointer (&self->ops, json_array_unref);
+  self->ops = g_steal_pointer (&kept);
+  recompute_view (self);
+}
+
+void
+fk_event_checklist_stored_drop_unsent (JsonObject *stored)
+{
+  g_return_if_fail (stored != NULL);
+
+  json_object_set_array_member (stored, "ops", json_array_new ());
 }
 
 const char *

@@ -20,6 +20,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FkEventChecklist, fk_event_checklist, FK, EVENT_CHECKLIST, GObject)
 
 /* Properties for binding: "uuid", "state" (int FkRecordState), "failure",
+ * "offered", "on-server",
  * "event-name", "organizer", "place", "starts-at", "ends-at" (GDateTime),
  * "expected-visitors", "region", "done", "answered", "total". */
 
@@ -76,6 +77,20 @@ void              fk_event_checklist_set_state        (FkEventChecklist    *self
 const char       *fk_event_checklist_get_failure      (FkEventChecklist    *self);
 void              fk_event_checklist_set_failure      (FkEventChecklist    *self,
                                                        const char          *failure);
+/* Sent in a batch the server has not answered for: it may be there. */
+gboolean          fk_event_checklist_get_offered      (FkEventChecklist    *self);
+void              fk_event_checklist_set_offered      (FkEventChecklist    *self,
+                                                       gboolean             offered);
+/* The server has a version of it: a discard keeps that one. */
+gboolean          fk_event_checklist_get_on_server    (FkEventChecklist    *self);
+void              fk_event_checklist_set_on_server    (FkEventChecklist    *self,
+                                                       gboolean             on_server);
+/* Forgets this device's operations up to @up_to_seq, which the server
+ * never applied; the view is the server's state with any later ones. */
+void              fk_event_checklist_drop_unsent      (FkEventChecklist    *self,
+                                                       gint64               up_to_seq);
+/* The same, for what the store keeps: every operation in @stored goes. */
+void              fk_event_checklist_stored_drop_unsent (JsonObject        *stored);
 const char       *fk_event_checklist_get_event_name   (FkEventChecklist    *self);
 const char       *fk_event_checklist_get_organizer    (FkEventChecklist    *self);
 const char       *fk_event_checklist_get_place        (FkEventChecklist    *self);

@@ -45,6 +45,7 @@ struct _FkHotelTip
   guint            revision;
   FkRecordState    state;
   char            *failure;
+  gboolean         offered;
 
   char            *text[N_TEXTS];
   GDateTime       *received_at;
@@ -79,6 +80,7 @@ enum {
   PROP_REVISION,
   PROP_STATE,
   PROP_FAILURE,
+  PROP_OFFERED,
   PROP_RECEIVED_AT,
   PROP_OBSERVED_AT,
   PROP_INDICATORS,
@@ -620,6 +622,9 @@ fk_hotel_tip_get_property (GObject    *object,
     case PROP_FAILURE:
       g_value_set_string (value, self->failure);
       break;
+    case PROP_OFFERED:
+      g_value_set_boolean (value, self->offered);
+      break;
     case PROP_RECEIVED_AT:
       g_value_set_boxed (value, self->received_at);
       break;
@@ -670,6 +675,9 @@ fk_hotel_tip_set_property (GObject      *object,
       break;
     case PROP_FAILURE:
       fk_hotel_tip_set_failure (self, g_value_get_string (value));
+      break;
+    case PROP_OFFERED:
+      fk_hotel_tip_set_offered (self, g_value_get_boolean (value));
       break;
     case PROP_RECEIVED_AT:
       fk_hotel_tip_set_received_at (self, g_value_get_boxed (value));
@@ -727,6 +735,8 @@ fk_hotel_tip_class_init (FkHotelTipClass *klass)
     g_param_spec_enum ("state", NULL, NULL, FK_TYPE_RECORD_STATE, FK_RECORD_STATE_DRAFT, flags);
   properties[PROP_FAILURE] =
     g_param_spec_string ("failure", NULL, NULL, NULL, flags);
+  properties[PROP_OFFERED] =
+    g_param_spec_boolean ("offered", NULL, NULL, FALSE, flags);
   properties[PROP_RECEIVED_AT] =
     g_param_spec_boxed ("received-at", NULL, NULL, G_TYPE_DATE_TIME, flags);
   properties[PROP_OBSERVED_AT] =
@@ -1099,6 +1109,27 @@ fk_hotel_tip_set_failure (FkHotelTip *self,
   g_free (self->failure);
   self->failure = g_strdup (failure);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILURE]);
+}
+
+gboolean
+fk_hotel_tip_get_offered (FkHotelTip *self)
+{
+  g_return_val_if_fail (FK_IS_HOTEL_TIP (self), FALSE);
+
+  return self->offered;
+}
+
+void
+fk_hotel_tip_set_offered (FkHotelTip *self,
+                          gboolean    offered)
+{
+  g_return_if_fail (FK_IS_HOTEL_TIP (self));
+
+  if (self->offered == !!offered)
+    return;
+
+  self->offered = !!offered;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OFFERED]);
 }
 
 #define TEXT_ACCESSORS(name, field)                                       \

@@ -77,6 +77,10 @@ void             fk_hotel_tip_set_state           (FkHotelTip    *self,
 const char      *fk_hotel_tip_get_failure         (FkHotelTip    *self);
 void             fk_hotel_tip_set_failure         (FkHotelTip    *self,
                                                    const char    *failure);
+/* Sent in a batch the server has not answered for: it may be there. */
+gboolean         fk_hotel_tip_get_offered         (FkHotelTip    *self);
+void             fk_hotel_tip_set_offered         (FkHotelTip    *self,
+                                                   gboolean       offered);
 
 /* Text fields hold what the officer typed, untrimmed, and are "" (never
  * NULL) when empty; validation and the payload trim them. */
