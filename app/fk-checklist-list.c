@@ -704,3 +704,17 @@ fk_checklist_list_commit (FkChecklistList *self)
 
   fk_checklist_page_commit (FK_CHECKLIST_PAGE (self->page));
 }
+
+void
+fk_checklist_list_show_checklist (FkChecklistList  *self,
+                                  FkEventChecklist *checklist)
+{
+  g_return_if_fail (FK_IS_CHECKLIST_LIST (self));
+  g_return_if_fail (FK_IS_EVENT_CHECKLIST (checklist));
+
+  /* Away from the details form to another checklist: a cancel, as a
+   * swipe back is. */
+  if (self->in_details)
+    leave_details (self, FALSE);
+  show_checklist (self, checklist);
+}

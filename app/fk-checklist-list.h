@@ -26,5 +26,8 @@ gboolean   fk_checklist_list_get_showing_list  (FkChecklistList *self);
 /* Hands a note still being typed to its checklist and saves it: call it
  * before locking, so nothing typed is lost. */
 void       fk_checklist_list_commit            (FkChecklistList *self);
+/* Opens @checklist, as a tap on its row does. */
+void       fk_checklist_list_show_checklist    (FkChecklistList  *self,
+                                                FkEventChecklist *checklist);
 
 G_END_DECLS

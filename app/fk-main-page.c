@@ -351,3 +351,13 @@ fk_main_page_set_client (FkMainPage *self,
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
 }
+
+void
+fk_main_page_show_checklist (FkMainPage       *self,
+                             FkEventChecklist *checklist)
+{
+  g_return_if_fail (FK_IS_MAIN_PAGE (self));
+
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (self->view_stack), "events");
+  fk_checklist_list_show_checklist (FK_CHECKLIST_LIST (self->checklist_list), checklist);
+}

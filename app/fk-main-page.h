@@ -16,5 +16,8 @@ G_DECLARE_FINAL_TYPE (FkMainPage, fk_main_page, FK, MAIN_PAGE, GtkWidget)
 FkClient *fk_main_page_get_client  (FkMainPage *self);
 void      fk_main_page_set_client  (FkMainPage *self,
                                     FkClient   *client);
+/* The Events view, with @checklist open. */
+void      fk_main_page_show_checklist (FkMainPage       *self,
+                                       FkEventChecklist *checklist);
 
 G_END_DECLS

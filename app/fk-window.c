@@ -501,6 +501,71 @@ window_send_tip_action (GtkWidget  *widget,
   fk_client_save_tip_async (self->client, tip, TRUE, self->cancellable, on_resend_ready, g_object_ref (self));
 }
 
+static FkEventChecklist *
+find_checklist (FkWindow   *self,
+                const char *uuid)
+{
+  GListModel *checklists = fk_client_get_checklists (self->client);
+
+  for (guint i = 0; i < g_list_model_get_n_items (checklists); i++)
+    {
+      g_autoptr(FkEventChecklist) checklist = g_list_model_get_item (checklists, i);
+
+      if (g_strcmp0 (fk_event_checklist_get_uuid (checklist), uuid) == 0)
+        return g_steal_pointer (&checklist);
+    }
+
+  return NULL;
+}
+
+static void
+window_open_checklist_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *param)
+{
+  FkWindow *self = FK_WINDOW (widget);
+  g_autoptr(FkEventChecklist) checklist = find_checklist (self, g_variant_get_string (param, NULL));
+
+  if (checklist == NULL)
+    return;
+
+  fk_window_show_page (self, FK_PAGE_MAIN);
+  fk_main_page_show_checklist (self->main_page, checklist);
+}
+
+static void
+on_checklist_resent (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(FkWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fk_client_save_checklist_finish (FK_CLIENT (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      toast_error (self, error);
+    }
+}
+
+static void
+window_send_checklist_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *param)
+{
+  FkWindow *self = FK_WINDOW (widget);
+  g_autoptr(FkEventChecklist) checklist = find_checklist (self, g_variant_get_string (param, NULL));
+
+  if (checklist == NULL)
+    return;
+
+  /* Saved again, its unsent changes wait once more, and a sync starts. */
+  fk_client_save_checklist_async (self->client, checklist, self->cancellable, on_checklist_resent,
+                                  g_object_ref (self));
+}
+
 static void
 window_sync_details_action (GtkWidget  *widget,
                             const char *action_name,
@@ -762,6 +827,8 @@ fk_window_class_init (FkWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-tip", NULL, window_new_tip_action);
   gtk_widget_class_install_action (widget_class, "win.edit-tip", "s", window_edit_tip_action);
   gtk_widget_class_install_action (widget_class, "win.send-tip", "s", window_send_tip_action);
+  gtk_widget_class_install_action (widget_class, "win.open-checklist", "s", window_open_checklist_action);
+  gtk_widget_class_install_action (widget_class, "win.send-checklist", "s", window_send_checklist_action);
   gtk_widget_class_install_action (widget_class, "win.sync-details", NULL, window_sync_details_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, window_back_action);
   gtk_widget_class_install_action (widget_class, "win.enroll", NULL, window_enroll_action);
@@ -910,6 +977,8 @@ fk_window_show_page (FkWindow *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-tip", working);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.edit-tip", working);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.send-tip", working);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-checklist", working);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.send-checklist", working);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-details", working);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back",
                                  page == FK_PAGE_TIP_FORM || page == FK_PAGE_SYNC_DETAILS);
