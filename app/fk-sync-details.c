@@ -9,7 +9,7 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
-#include "fk-protocol.h"
+#include "fk-checklist-page.h"
 #include "fk-record-state.h"
 #include "fk-sync-details.h"
 
@@ -21,7 +21,8 @@ struct _FkSyncDetails
   FkSyncEngine       *engine;
   GCancellable       *cancellable;   /* of discards under way */
   GtkCustomFilter    *filter;
-  GtkFilterListModel *waiting;
+  /* Waiting and failed checklists (few), then tips (maybe thousands). */
+  GtkFlattenListModel *waiting;
   guint               clock_id;
 
   GtkWidget          *status_label;
@@ -159,8 +160,8 @@ update_empty (FkSyncDetails *self)
 static void
 refilter (FkSyncDetails *self)
 {
-  /* A tip's state changes as the engine works; the filter model does not
-   * watch items, so look again whenever the engine moves. */
+  /* A record's state changes as the engine works; the filter model does
+   * not watch items, so look again whenever the engine moves. */
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
@@ -175,63 +176,134 @@ on_engine_notify (FkSyncDetails *self,
   update_progress (self);
 }
 
+static FkRecordState
+record_state (gpointer record)
+{
+  return FK_IS_HOTEL_TIP (record) ? fk_hotel_tip_get_state (record) : fk_event_checklist_get_state (record);
+}
+
+static const char *
+record_uuid (gpointer record)
+{
+  return FK_IS_HOTEL_TIP (record) ? fk_hotel_tip_get_uuid (record) : fk_event_checklist_get_uuid (record);
+}
+
 static gboolean
 waits_or_failed (gpointer item,
                  gpointer user_data)
 {
-  FkRecordState state = fk_hotel_tip_get_state (FK_HOTEL_TIP (item));
+  FkRecordState state = record_state (item);
 
   return state == FK_RECORD_STATE_PENDING || state == FK_RECORD_STATE_FAILED;
+}
+
+/* An icon button, named for screen readers and for the tooltip; words do
+ * not fit three to a row on a phone with large text. */
+static void
+set_action (GtkWidget  *button,
+            const char *icon_name,
+            const char *name,
+            const char *action_name,
+            const char *uuid)
+{
+  gtk_button_set_icon_name (GTK_BUTTON (button), icon_name);
+  gtk_widget_set_tooltip_text (button, name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  /* A reused row moves between actions with and without a target: no
+   * name while the target changes, or they would not match meanwhile. */
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), NULL);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button),
+                                          uuid != NULL ? g_variant_new_string (uuid) : NULL);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
+}
+
+static char *
+dup_local_time (GDateTime *time)
+{
+  g_autoptr(GDateTime) local = NULL;
+
+  if (time == NULL)
+    return g_strdup ("");
+
+  local = g_date_time_to_local (time);
+  /* %x: the date as the officer's locale writes it. */
+  return g_date_time_format (local, "%x %H:%M");
 }
 
 static void
 update_row (GtkListItem *list_item)
 {
-  FkHotelTip *tip = gtk_list_item_get_item (list_item);
+  gpointer record = gtk_list_item_get_item (list_item);
   GtkWidget *row = gtk_list_item_get_child (list_item);
+  FkSyncDetails *self = g_object_get_data (G_OBJECT (row), "details");
   GtkLabel *title = g_object_get_data (G_OBJECT (row), "title");
+  GtkLabel *subtitle = g_object_get_data (G_OBJECT (row), "subtitle");
+  GtkLabel *kind = g_object_get_data (G_OBJECT (row), "kind");
   GtkLabel *state = g_object_get_data (G_OBJECT (row), "state");
-  GtkLabel *date = g_object_get_data (G_OBJECT (row), "date");
   GtkLabel *failure = g_object_get_data (G_OBJECT (row), "failure");
-  GtkButton *open = g_object_get_data (G_OBJECT (row), "open");
-  GtkWidget *resend = g_object_get_data (G_OBJECT (row), "resend");
+  GtkWidget *discard_note = g_object_get_data (G_OBJECT (row), "discard-note");
+  GtkWidget *open = g_object_get_data (G_OBJECT (row), "open");
+  GtkWidget *retry = g_object_get_data (G_OBJECT (row), "retry");
   GtkWidget *discard = g_object_get_data (G_OBJECT (row), "discard");
-  const char *hotel_name = fk_hotel_tip_get_hotel_name (tip);
-  const char *failure_text = fk_hotel_tip_get_failure (tip);
-  GDateTime *received_at = fk_hotel_tip_get_received_at (tip);
-  FkRecordState tip_state = fk_hotel_tip_get_state (tip);
-  gboolean failed = tip_state == FK_RECORD_STATE_FAILED;
-  g_autoptr(GVariant) target = g_variant_ref_sink (g_variant_new_string (fk_hotel_tip_get_uuid (tip)));
-  g_autofree char *date_text = NULL;
+  FkRecordState record_state_now = record_state (record);
+  gboolean failed = record_state_now == FK_RECORD_STATE_FAILED;
+  const char *uuid = record_uuid (record);
+  FkDiscard what = self->client != NULL ? fk_client_get_discard (self->client, record) : FK_DISCARD_NOTHING;
+  gboolean may_discard;
+  g_autofree char *title_text = NULL;
+  g_autofree char *subtitle_text = NULL;
+  const char *failure_text;
 
-  gtk_label_set_text (title, hotel_name[0] != 0 ? hotel_name : _("Untitled tip"));
-  fk_record_state_show (state, tip_state);
-
-  if (received_at != NULL)
+  if (FK_IS_HOTEL_TIP (record))
     {
-      g_autoptr(GDateTime) local = g_date_time_to_local (received_at);
+      const char *hotel_name = fk_hotel_tip_get_hotel_name (record);
 
-      date_text = g_date_time_format (local, "%x %H:%M");
+      title_text = g_strdup (hotel_name[0] != 0 ? hotel_name : _("Untitled tip"));
+      subtitle_text = dup_local_time (fk_hotel_tip_get_received_at (record));
+      gtk_label_set_text (kind, C_("record kind", "Tip"));
+      failure_text = fk_hotel_tip_get_failure (record);
+      if (failure_text == NULL || failure_text[0] == 0)
+        failure_text = _("The server did not accept this tip. Open it, correct it and send it again.");
+      /* A waiting tip is read-only until the server answers; a failed one
+       * is the officer's again. */
+      set_action (open, failed ? "document-edit-symbolic" : "document-open-symbolic",
+                  failed ? _("Edit") : _("Open"), "win.edit-tip", uuid);
+      if (failed)
+        set_action (retry, "view-refresh-symbolic", _("Send Again"), "win.send-tip", uuid);
     }
-  gtk_label_set_text (date, date_text != NULL ? date_text : "");
+  else
+    {
+      title_text = fk_checklist_page_dup_title (record);
+      subtitle_text = fk_checklist_page_dup_where_when (record);
+      gtk_label_set_text (kind, C_("record kind", "Checklist"));
+      failure_text = fk_event_checklist_get_failure (record);
+      if (failure_text == NULL || failure_text[0] == 0)
+        failure_text = _("The server did not accept this checklist. Open it, check it and send it again.");
+      set_action (open, "document-open-symbolic", _("Open"), "win.open-checklist", uuid);
+      if (failed)
+        set_action (retry, "view-refresh-symbolic", _("Send Again"), "win.send-checklist", uuid);
+    }
 
-  if (failed)
-    gtk_label_set_text (failure, failure_text != NULL && failure_text[0] != 0
-                                 ? failure_text
-                                 : _("The server did not accept this tip. Open it, correct it and send it again."));
+  /* Waiting: it goes with everything else that waits. */
+  if (!failed)
+    set_action (retry, "view-refresh-symbolic", _("Sync Now"), "win.sync", NULL);
+
+  gtk_label_set_text (title, title_text);
+  gtk_label_set_text (subtitle, subtitle_text);
+  gtk_widget_set_visible (GTK_WIDGET (subtitle), subtitle_text[0] != 0);
+  fk_record_state_show (state, record_state_now);
+  gtk_label_set_text (failure, failed ? failure_text : "");
   gtk_widget_set_visible (GTK_WIDGET (failure), failed);
 
-  /* A waiting tip is read-only until the server answers; a failed one is
-   * the officer's again. */
-  gtk_button_set_label (open, failed ? _("Edit") : _("Open"));
-  /* Target before name: a name without its target would be a mismatch. */
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (open), target);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (open), "win.edit-tip");
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (resend), target);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (resend), "win.send-tip");
-  gtk_widget_set_visible (resend, failed);
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (discard), target);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (discard), "sync-details.discard");
+  /* Said before the officer asks, not as a refusal after.  Without an
+   * action, as its action would make it sensitive again. */
+  may_discard = what == FK_DISCARD_RECORD || what == FK_DISCARD_CHANGES;
+  set_action (discard, "user-trash-symbolic",
+              what == FK_DISCARD_CHANGES ? _("Discard Changes") : _("Discard"),
+              may_discard ? "sync-details.discard" : NULL, may_discard ? uuid : NULL);
+  gtk_widget_set_sensitive (discard, may_discard);
+  gtk_widget_set_visible (discard, what != FK_DISCARD_NOTHING);
+  gtk_widget_set_visible (discard_note, what == FK_DISCARD_WAIT_FOR_ANSWER);
 }
 
 static GtkWidget *
@@ -249,6 +321,19 @@ row_label (GtkWidget  *row,
   return label;
 }
 
+static GtkWidget *
+row_button (GtkWidget  *row,
+            GtkWidget  *parent,
+            const char *key)
+{
+  GtkWidget *button = gtk_button_new ();
+
+  gtk_widget_add_css_class (button, "fk-row-action");
+  g_object_set_data (G_OBJECT (row), key, button);
+  gtk_box_append (GTK_BOX (parent), button);
+  return button;
+}
+
 static void
 on_setup (GtkSignalListItemFactory *factory,
           GtkListItem              *list_item,
@@ -258,38 +343,37 @@ on_setup (GtkSignalListItemFactory *factory,
   GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *label;
-  GtkWidget *button;
 
   gtk_widget_add_css_class (row, "fk-tip-row");
   gtk_list_item_set_activatable (list_item, FALSE);
+  /* Borrowed: the row lives inside this widget. */
+  g_object_set_data (G_OBJECT (row), "details", self);
 
   label = row_label (row, row, "title", "heading");
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  label = row_label (row, row, "subtitle", "dim-label");
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
 
+  /* What it is, and how it stands. */
   gtk_box_append (GTK_BOX (row), line);
+  row_label (row, line, "kind", "dim-label");
   row_label (row, line, "state", "fk-tip-state");
-  label = row_label (row, line, "date", "dim-label");
-  gtk_widget_set_hexpand (label, TRUE);
 
   label = row_label (row, row, "failure", "error");
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_widget_add_css_class (label, "caption");
 
+  label = row_label (row, row, "discard-note", "dim-label");
+  gtk_label_set_text (GTK_LABEL (label), _("It may already be on the server. Sync now before you discard it."));
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "caption");
+
   gtk_widget_set_halign (buttons, GTK_ALIGN_END);
   gtk_box_append (GTK_BOX (row), buttons);
-
   /* Plain: the confirmation carries the warning colour. */
-  button = gtk_button_new_with_label (_("Discard"));
-  g_object_set_data (G_OBJECT (row), "discard", button);
-  gtk_box_append (GTK_BOX (buttons), button);
-
-  button = gtk_button_new_with_label (_("Send Again"));
-  g_object_set_data (G_OBJECT (row), "resend", button);
-  gtk_box_append (GTK_BOX (buttons), button);
-
-  button = gtk_button_new_with_label (_("Open"));
-  g_object_set_data (G_OBJECT (row), "open", button);
-  gtk_box_append (GTK_BOX (buttons), button);
+  row_button (row, buttons, "discard");
+  row_button (row, buttons, "open");
+  row_button (row, buttons, "retry");
 
   gtk_list_item_set_child (list_item, row);
 }
@@ -299,10 +383,10 @@ on_bind (GtkSignalListItemFactory *factory,
          GtkListItem              *list_item,
          FkSyncDetails            *self)
 {
-  FkHotelTip *tip = gtk_list_item_get_item (list_item);
+  GObject *record = gtk_list_item_get_item (list_item);
 
   update_row (list_item);
-  g_signal_connect_object (tip, "notify", G_CALLBACK (update_row), list_item, G_CONNECT_SWAPPED);
+  g_signal_connect_object (record, "notify", G_CALLBACK (update_row), list_item, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -310,9 +394,9 @@ on_unbind (GtkSignalListItemFactory *factory,
            GtkListItem              *list_item,
            FkSyncDetails            *self)
 {
-  FkHotelTip *tip = gtk_list_item_get_item (list_item);
+  GObject *record = gtk_list_item_get_item (list_item);
 
-  g_signal_handlers_disconnect_by_func (tip, update_row, list_item);
+  g_signal_handlers_disconnect_by_func (record, update_row, list_item);
 }
 
 static void
@@ -325,21 +409,26 @@ show_toast (FkSyncDetails *self,
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
 }
 
+typedef struct {
+  FkSyncDetails *self;
+  const char    *done;   /* the toast once it is on disk */
+} DiscardRequest;
+
 static void
 on_discard_ready (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  FkSyncDetails *self;
+  g_autofree DiscardRequest *request = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!fk_sync_engine_discard_finish (FK_SYNC_ENGINE (object), result, &error) &&
+  /* Cancelled: the page is gone. */
+  if (!fk_client_discard_finish (FK_CLIENT (object), result, &error) &&
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  self = FK_SYNC_DETAILS (user_data);
   /* The store's refusals are sentences for the officer. */
-  show_toast (self, error != NULL ? error->message : _("Discarded"));
+  show_toast (request->self, error != NULL ? error->message : request->done);
 }
 
 static void
@@ -347,58 +436,97 @@ on_discard_response (AdwMessageDialog *dialog,
                      const char       *response,
                      FkSyncDetails    *self)
 {
-  const char *uuid = g_object_get_data (G_OBJECT (dialog), "uuid");
+  GObject *record = g_object_get_data (G_OBJECT (dialog), "record");
+  DiscardRequest *request;
 
-  if (!g_str_equal (response, "discard") || self->engine == NULL)
+  if (!g_str_equal (response, "discard") || self->client == NULL)
     return;
 
-  fk_sync_engine_discard_async (self->engine, FK_KIND_HOTEL_TIP, uuid, self->cancellable,
-                                on_discard_ready, self);
+  request = g_new0 (DiscardRequest, 1);
+  request->self = self;
+  request->done = fk_client_get_discard (self->client, record) == FK_DISCARD_CHANGES ? _("Changes discarded")
+                                                                                     : _("Discarded");
+  fk_client_discard_async (self->client, record, self->cancellable, on_discard_ready, request);
 }
 
-static FkHotelTip *
-find_listed_tip (FkSyncDetails *self,
-                 const char    *uuid)
+static gpointer
+find_listed (FkSyncDetails *self,
+             const char    *uuid)
 {
   guint n = self->waiting != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->waiting)) : 0;
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(FkHotelTip) tip = g_list_model_get_item (G_LIST_MODEL (self->waiting), i);
+      g_autoptr(GObject) record = g_list_model_get_item (G_LIST_MODEL (self->waiting), i);
 
-      if (g_str_equal (fk_hotel_tip_get_uuid (tip), uuid))
-        return g_steal_pointer (&tip);
+      if (g_str_equal (record_uuid (record), uuid))
+        return g_steal_pointer (&record);
     }
 
   return NULL;
 }
 
-/* Asks first, and says what is lost: the tip never reaches the server. */
+/* What the officer loses, in the words they know the record by. */
+static char *
+dup_discard_body (gpointer  record,
+                  FkDiscard what)
+{
+  g_autofree char *name = NULL;
+
+  if (FK_IS_HOTEL_TIP (record))
+    {
+      name = g_strstrip (g_strdup (fk_hotel_tip_get_hotel_name (record)));
+      if (name[0] != 0)
+        /* Translators: %s is the hotel's name */
+        return g_strdup_printf (_("The tip from %s has not been sent and will be deleted from this phone. This cannot be undone."),
+                                name);
+      return g_strdup (_("This tip has not been sent and will be deleted from this phone. This cannot be undone."));
+    }
+
+  name = g_strstrip (g_strdup (fk_event_checklist_get_event_name (record)));
+  if (what == FK_DISCARD_CHANGES && name[0] != 0)
+    /* Translators: %s is the event's name */
+    return g_strdup_printf (_("The changes to the checklist for %s that have not been sent will be deleted from this phone. The checklist stays as it is on the server. This cannot be undone."),
+                            name);
+  if (what == FK_DISCARD_CHANGES)
+    return g_strdup (_("The changes to this checklist that have not been sent will be deleted from this phone. The checklist stays as it is on the server. This cannot be undone."));
+  if (name[0] != 0)
+    /* Translators: %s is the event's name */
+    return g_strdup_printf (_("The checklist for %s has never been sent and will be deleted from this phone, with all its answers and notes. This cannot be undone."),
+                            name);
+  return g_strdup (_("This checklist has never been sent and will be deleted from this phone, with all its answers and notes. This cannot be undone."));
+}
+
+/* Asks first, and says exactly what is lost. */
 static void
 discard_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
 {
   FkSyncDetails *self = FK_SYNC_DETAILS (widget);
-  const char *uuid = g_variant_get_string (parameter, NULL);
-  g_autoptr(FkHotelTip) tip = find_listed_tip (self, uuid);
+  g_autoptr(GObject) record = find_listed (self, g_variant_get_string (parameter, NULL));
   GtkRoot *root = gtk_widget_get_root (widget);
-  g_autofree char *hotel_name = NULL;
   g_autofree char *body = NULL;
+  const char *heading;
+  FkDiscard what;
   GtkWidget *dialog;
 
-  if (tip == NULL)
+  if (record == NULL || self->client == NULL)
     return;
 
-  hotel_name = g_strstrip (g_strdup (fk_hotel_tip_get_hotel_name (tip)));
-  if (hotel_name[0] != 0)
-    /* Translators: %s is the hotel's name */
-    body = g_strdup_printf (_("The tip from %s has not been sent and will be deleted from this phone. This cannot be undone."),
-                            hotel_name);
-  else
-    body = g_strdup (_("This tip has not been sent and will be deleted from this phone. This cannot be undone."));
+  what = fk_client_get_discard (self->client, record);
+  if (what != FK_DISCARD_RECORD && what != FK_DISCARD_CHANGES)
+    return;
 
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _("Discard Tip?"), body);
+  if (what == FK_DISCARD_CHANGES)
+    heading = _("Discard Changes?");
+  else if (FK_IS_HOTEL_TIP (record))
+    heading = _("Discard Tip?");
+  else
+    heading = _("Discard Checklist?");
+  body = dup_discard_body (record, what);
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "discard", _("_Discard"),
@@ -406,7 +534,7 @@ discard_action (GtkWidget  *widget,
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "uuid", g_strdup (uuid), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "record", g_steal_pointer (&record), g_object_unref);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_discard_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -588,12 +716,21 @@ fk_sync_details_set_client (FkSyncDetails *self,
 
   if (client != NULL)
     {
+      g_autoptr(GListStore) kinds = g_list_store_new (G_TYPE_LIST_MODEL);
+      g_autoptr(GtkFilterListModel) checklists = NULL;
+      g_autoptr(GtkFilterListModel) tips = NULL;
+
       self->engine = g_object_ref (fk_client_get_sync_engine (client));
       g_signal_connect_object (self->engine, "notify", G_CALLBACK (on_engine_notify), self,
                                G_CONNECT_SWAPPED);
 
-      self->waiting = gtk_filter_list_model_new (g_object_ref (fk_client_get_tips (client)),
-                                                 g_object_ref (GTK_FILTER (self->filter)));
+      checklists = gtk_filter_list_model_new (g_object_ref (fk_client_get_checklists (client)),
+                                              g_object_ref (GTK_FILTER (self->filter)));
+      tips = gtk_filter_list_model_new (g_object_ref (fk_client_get_tips (client)),
+                                        g_object_ref (GTK_FILTER (self->filter)));
+      g_list_store_append (kinds, checklists);
+      g_list_store_append (kinds, tips);
+      self->waiting = gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&kinds)));
       g_signal_connect_object (self->waiting, "items-changed", G_CALLBACK (update_empty), self,
                                G_CONNECT_SWAPPED);
       selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->waiting)));

@@ -30,6 +30,14 @@ void            fk_ui_test_login            (FkClient           *client);
 FkHotelTip     *fk_ui_test_client_save_tip  (FkUiTestClient     *self,
                                              const char         *hotel_name,
                                              gboolean            send);
+/* A tip the server refuses: another officer's device has already sent a
+ * tip with its uuid.  Saved and sent, and back as failed. */
+FkHotelTip     *fk_ui_test_client_save_refused_tip (FkUiTestClient *self,
+                                                    const char     *hotel_name);
+/* Saves a checklist for @event_name, from the first template, which
+ * waits to be sent. */
+FkEventChecklist *fk_ui_test_client_save_checklist (FkUiTestClient *self,
+                                                    const char     *event_name);
 /* Runs the main loop until @client is in @state; fails after @seconds. */
 void            fk_ui_test_wait_state       (FkClient           *client,
                                              FkClientState       state,

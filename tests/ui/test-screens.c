@@ -4,7 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The screens show what a real client holds after real work against the
- * real reference server: a draft, a sent tip, a tip waiting offline.
+ * real reference server: a draft, a sent tip, a tip the server refused, a
+ * tip and a checklist waiting offline.
  */
 #include "config.h"
 
@@ -743,6 +744,8 @@ test_working_screens (void)
   g_autoptr(FkHotelTip) draft = NULL;
   g_autoptr(FkHotelTip) sent = NULL;
   g_autoptr(FkHotelTip) waiting = NULL;
+  g_autoptr(FkHotelTip) refused = NULL;
+  g_autoptr(FkEventChecklist) waiting_checklist = NULL;
   FkWindow *window = open_window (client);
   GtkWidget *root = GTK_WIDGET (window);
   g_autofree char *waiting_text = NULL;
@@ -765,9 +768,11 @@ test_working_screens (void)
     g_main_context_iteration (NULL, TRUE);
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (view_stack), "events");
   shoot_checklist (root, find (main_page, FK_TYPE_CHECKLIST_LIST));
-  /* Offline, a tip waits, and sync details say why. */
+  refused = fk_ui_test_client_save_refused_tip (session, "Hotell Avvisat");
+  /* Offline, a tip and a checklist wait, and sync details say why. */
   fk_test_server_stop (session->server);
   waiting = fk_ui_test_client_save_tip (session, "Hotell Väntan", TRUE);
+  waiting_checklist = fk_ui_test_client_save_checklist (session, "Vårmarknaden på Torget");
   while (fk_sync_engine_get_sending (engine) || fk_sync_engine_get_last_error (engine) == NULL)
     g_main_context_iteration (NULL, TRUE);
 

@@ -349,7 +349,7 @@ test_sync_details (Fixture       *fixture,
   while (fk_hotel_tip_get_state (waiting) != FK_RECORD_STATE_SENT)
     g_main_context_iteration (NULL, TRUE);
   wait_label (fixture, "Everything is sent.", 10);
-  wait_label (fixture, "No Tips Waiting", 10);
+  wait_label (fixture, "Nothing Waiting", 10);
   wait_label (fixture, "Last sent: just now", 10);
   g_assert_cmpint (fk_test_server_count_records (fixture->session->server, fk_hotel_tip_get_uuid (waiting)), ==, 1);
 }
