@@ -787,11 +787,12 @@ test_working_screens (void)
   mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (sync_error), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                                  fk_sync_engine_get_last_error (engine));
   g_assert_null (mismatch);
-  g_assert_cmpuint (fk_sync_engine_get_pending (engine), ==, 1);
-  waiting_text = g_strdup_printf (ngettext ("%u record waiting to be sent", "%u records waiting to be sent", 1), 1);
+  /* The tip and the checklist. */
+  g_assert_cmpuint (fk_sync_engine_get_pending (engine), ==, 2);
+  waiting_text = g_strdup_printf (ngettext ("%u record waiting to be sent", "%u records waiting to be sent", 2), 2);
   pending = find_named (main_page, GTK_TYPE_LABEL, waiting_text);
   g_assert_true (gtk_widget_get_mapped (pending));
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (pending)), ==, "1");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (pending)), ==, "2");
   shoot (root, main_page, "tips");
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (view_stack), "events");
   shoot (root, main_page, "events");
