@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fk-error.h"
+#include "fk-protocol.h"
 #include "fk-server-checklist.h"
 
 #define MAX_VISITORS G_MAXINT32
@@ -196,6 +197,14 @@ check_event_fields (JsonObject  *object,
   return TRUE;
 }
 
+/* base_note is not checked: it is the server's own note, which a merge
+ * may have made longer. */
+static gboolean
+is_too_long (const char *note)
+{
+  return g_utf8_strlen (note, -1) > FK_MAX_CHECKLIST_NOTE;
+}
+
 static gboolean
 check_answer (JsonObject *object)
 {
@@ -247,6 +256,9 @@ check_items (JsonObject  *payload,
       note = given_member (item, "note");
       if (note != NULL && !holds_type (note, G_TYPE_STRING))
         return invalid (field_out, error, "items", "the note of item “%s” is not a string.", id);
+      if (note != NULL && is_too_long (json_node_get_string (note)))
+        return invalid (field_out, error, "note", "the note of item “%s” is longer than %d characters.",
+                        id, FK_MAX_CHECKLIST_NOTE);
     }
 
   return TRUE;
@@ -292,6 +304,9 @@ check_op (JsonObject  *op,
       node = json_object_get_member (op, "note");
       if (node == NULL || !holds_type (node, G_TYPE_STRING))
         return invalid (field_out, error, "ops", "operation %u: note is not a string.", position);
+      if (is_too_long (json_node_get_string (node)))
+        return invalid (field_out, error, "note", "operation %u: the note of item “%s” is longer than %d characters.",
+                        position, item, FK_MAX_CHECKLIST_NOTE);
       node = given_member (op, "base_note");
       if (node != NULL && !holds_type (node, G_TYPE_STRING))
         return invalid (field_out, error, "ops", "operation %u: base_note is not a string.", position);

@@ -65,6 +65,9 @@ G_BEGIN_DECLS
 
 #define FK_MAX_BATCH_RECORDS          100
 #define FK_MAX_BATCH_BYTES            (256 * 1024)
+/* Characters in a checklist note: an edit carries the note it replaces as
+ * well, so notes bound how large a checklist's upload grows. */
+#define FK_MAX_CHECKLIST_NOTE         2000
 #define FK_SESSION_SECONDS            (10 * 60 * 60)
 #define FK_CHALLENGE_BYTES            32
 #define FK_DATA_KEY_BYTES             32

@@ -1322,6 +1322,52 @@ test_checklist_invalid (Fixture       *f,
   g_assert_cmpint (query_int (f, "SELECT count(*) FROM changes WHERE kind = 'event-checklist'"), ==, 1);
 }
 
+/* A note may hold FK_MAX_CHECKLIST_NOTE characters (not bytes); one more
+ * rejects the record, naming "note" and not what it says.  base_note is
+ * the server's own, which merging may have made longer. */
+static void
+test_checklist_note_limit (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_auto(Device) device = { 0 };
+  g_autoptr(GString) full = g_string_new (NULL);
+  g_autoptr(GString) merged = g_string_new (NULL);
+  g_autofree char *ops = NULL;
+  g_autofree char *items = NULL;
+  g_autoptr(Response) fits = NULL;
+  g_autoptr(Response) too_long = NULL;
+  g_autoptr(Response) too_long_item = NULL;
+  const char *detail;
+
+  for (guint i = 0; i < FK_MAX_CHECKLIST_NOTE; i++)
+    g_string_append (full, "ö");
+  g_string_append_printf (merged, "%s\\n\\n%s", full->str, full->str);
+  enroll_and_log_in (f, "officer-anna", &device);
+
+  ops = g_strdup_printf (NATIONAL_V1 ", \"ops\": [{\"seq\": 1, \"op\": \"note\", \"item\": \"" MEETING "\","
+                         " \"note\": \"%s\", \"base_note\": \"%s\"}]", full->str, merged->str);
+  fits = upload_checklist (f, &device, LIST_A, 1, ops);
+  g_assert_cmpstr (result_status (fits, 0), ==, FK_RESULT_ACCEPTED);
+
+  g_free (ops);
+  ops = g_strdup_printf (NATIONAL_V1 ", \"ops\": [{\"seq\": 2, \"op\": \"note\", \"item\": \"" MEETING "\","
+                         " \"note\": \"%s.\", \"base_note\": \"\"}]", full->str);
+  too_long = upload_checklist (f, &device, LIST_A, 2, ops);
+  g_assert_cmpstr (result_field (too_long, 0), ==, "note");
+  detail = json_object_get_string_member (json_object_get_object_member (result_at (too_long, 0), "problem"),
+                                          "detail");
+  g_assert_true (g_str_has_prefix (detail, "note: "));
+  g_assert_nonnull (strstr (detail, MEETING));
+  g_assert_null (strstr (detail, "ö"));
+  g_assert_cmpint (revision_of (f, LIST_A), ==, 1);
+
+  items = g_strdup_printf (NATIONAL_V1 ", \"items\": [{\"id\": \"" MEETING "\", \"note\": \"%s.\"}]",
+                           full->str);
+  too_long_item = upload_checklist (f, &device, LIST_B, 1, items);
+  g_assert_cmpstr (result_field (too_long_item, 0), ==, "note");
+  g_assert_cmpint (count_records (f, LIST_B), ==, 0);
+}
+
 static void
 test_checklist_change_feed (Fixture       *f,
                             gconstpointer  data)
@@ -1507,6 +1553,7 @@ main (int    argc,
   ADD ("/server-http/checklist-team", test_checklist_team);
   ADD ("/server-http/checklist-replay-and-old-seq", test_checklist_replay_and_old_seq);
   ADD ("/server-http/checklist-invalid", test_checklist_invalid);
+  ADD ("/server-http/checklist-note-limit", test_checklist_note_limit);
   ADD ("/server-http/checklist-change-feed", test_checklist_change_feed);
   ADD ("/server-http/checklist-template-versions", test_checklist_template_versions);
 
