@@ -5,7 +5,9 @@
  *
  * A note becomes an operation the whole team sees, so it is handed over when
  * the officer leaves the field or pauses typing, not per keystroke; and also
- * when the row goes away, so typed text is never dropped.
+ * when the row goes away, so typed text is never dropped.  A note longer
+ * than the server takes says so under it as it is typed, and is handed
+ * over all the same: the officer shortens it, nothing is lost meanwhile.
  */
 #define G_LOG_DOMAIN "fk-checklist-item-row"
 
@@ -43,6 +45,7 @@ struct _FkChecklistItemRow
   GtkWidget        *add_note_button;
   GtkWidget        *note_frame;
   GtkWidget        *note_view;
+  GtkWidget        *note_error;
 };
 
 /* A plain widget: a preferences group keeps rows that are not preferences
@@ -121,6 +124,22 @@ dup_note_text (FkChecklistItemRow *self)
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
 }
 
+/* The same check as the server's, on what the officer sees. */
+static void
+check_note (FkChecklistItemRow *self)
+{
+  g_autofree char *text = dup_note_text (self);
+  g_autofree char *message = fk_event_checklist_check_note (text);
+
+  if (message != NULL)
+    gtk_widget_add_css_class (self->note_frame, "error");
+  else
+    gtk_widget_remove_css_class (self->note_frame, "error");
+
+  gtk_label_set_text (GTK_LABEL (self->note_error), message != NULL ? message : "");
+  gtk_widget_set_visible (self->note_error, message != NULL);
+}
+
 static void
 show_note (FkChecklistItemRow *self,
            gboolean            shown)
@@ -147,6 +166,7 @@ sync_note (FkChecklistItemRow *self)
       self->syncing = TRUE;
       gtk_text_buffer_set_text (buffer, note != NULL ? note : "", -1);
       self->syncing = FALSE;
+      check_note (self);
     }
 
   if (note != NULL && note[0] != 0)
@@ -216,6 +236,7 @@ on_note_buffer_changed (FkChecklistItemRow *self)
   if (self->syncing)
     return;
 
+  check_note (self);
   if (!self->note_dirty)
     {
       note = fk_checklist_item_get_note (self->item);
@@ -451,6 +472,7 @@ fk_checklist_item_row_class_init (FkChecklistItemRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FkChecklistItemRow, add_note_button);
   gtk_widget_class_bind_template_child (widget_class, FkChecklistItemRow, note_frame);
   gtk_widget_class_bind_template_child (widget_class, FkChecklistItemRow, note_view);
+  gtk_widget_class_bind_template_child (widget_class, FkChecklistItemRow, note_error);
   gtk_widget_class_bind_template_callback (widget_class, on_answer_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_add_note_clicked);
 

@@ -11,6 +11,7 @@
 #include "fk-checklist-item-private.h"
 #include "fk-error.h"
 #include "fk-event-checklist.h"
+#include "fk-protocol.h"
 
 struct _FkEventChecklist
 {
@@ -461,6 +462,30 @@ fk_event_checklist_stored_to_wire (JsonObject *stored)
   return wire;
 }
 
+char *
+fk_event_checklist_stored_check_notes (JsonObject *stored)
+{
+  JsonNode *ops = json_object_get_member (stored, "ops");
+
+  if (ops == NULL || !JSON_NODE_HOLDS_ARRAY (ops))
+    return NULL;
+
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (ops)); i++)
+    {
+      JsonNode *op = json_array_get_element (json_node_get_array (ops), i);
+      char *message;
+
+      if (!JSON_NODE_HOLDS_OBJECT (op) || g_strcmp0 (string_member (json_node_get_object (op), "op"), "note") != 0)
+        continue;
+
+      message = fk_event_checklist_check_note (string_member (json_node_get_object (op), "note"));
+      if (message != NULL)
+        return message;
+    }
+
+  return NULL;
+}
+
 gint64
 fk_event_checklist_stored_last_seq (JsonObject *stored)
 {
@@ -585,6 +610,15 @@ fk_event_checklist_set_note (FkEventChecklist *self,
   json_object_set_string_member (op, "note", note ? note : "");
   json_object_set_string_member (op, "base_note", fk_checklist_item_get_note (item));
   add_op (self, op);
+}
+
+char *
+fk_event_checklist_check_note (const char *note)
+{
+  if (note != NULL && g_utf8_strlen (note, -1) > FK_MAX_CHECKLIST_NOTE)
+    return g_strdup_printf (_("The note is too long: use at most %d characters."), FK_MAX_CHECKLIST_NOTE);
+
+  return NULL;
 }
 
 static void

@@ -40,6 +40,9 @@ FkEventChecklist *fk_event_checklist_new_from_state   (const char          *uuid
 JsonObject       *fk_event_checklist_to_stored        (FkEventChecklist    *self);
 /* What a batch carries: the state the operations apply to, and them. */
 JsonObject       *fk_event_checklist_stored_to_wire   (JsonObject          *stored);
+/* The sentence for the first note among @stored's operations that the
+ * server refuses, or NULL. */
+char             *fk_event_checklist_stored_check_notes (JsonObject        *stored);
 /* The highest sequence number among the operations in @stored. */
 gint64            fk_event_checklist_stored_last_seq  (JsonObject          *stored);
 
@@ -53,9 +56,13 @@ gboolean          fk_event_checklist_has_unsent       (FkEventChecklist    *self
 void              fk_event_checklist_set_answer       (FkEventChecklist    *self,
                                                        const char          *item_id,
                                                        FkChecklistAnswer    answer);
+/* Takes any @note, so that nothing typed is lost; the server refuses one
+ * that fk_event_checklist_check_note() finds fault with. */
 void              fk_event_checklist_set_note         (FkEventChecklist    *self,
                                                        const char          *item_id,
                                                        const char          *note);
+/* NULL when the server takes @note, else the sentence to show under it. */
+char             *fk_event_checklist_check_note       (const char          *note);
 /* All event details at once, as the details form saves them. */
 void              fk_event_checklist_set_event        (FkEventChecklist    *self,
                                                        const char          *event_name,

@@ -247,6 +247,10 @@ rejection_reason (JsonObject    *item,
       if (tip != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (tip), field) != NULL)
         reason = fk_hotel_tip_check_field (tip, field);
     }
+  else if (g_strcmp0 (field, "note") == 0 && g_str_equal (record->kind, FK_KIND_EVENT_CHECKLIST))
+    {
+      reason = fk_event_checklist_stored_check_notes (record->payload);
+    }
 
   return reason ? reason : g_strdup (fk_error_code_to_message (FK_ERROR_INVALID_RECORD));
 }

@@ -13,6 +13,7 @@
 
 #include "fk-client.h"
 #include "fk-error.h"
+#include "fk-protocol.h"
 #include "fk-test-server.h"
 
 #define PIN "583016"
@@ -210,6 +211,35 @@ test_team_fills_one_checklist (Fixture       *fixture,
   g_assert_cmpint (fk_test_server_count_records (fixture->server, uuid), ==, 1);
 }
 
+/* A note committed past the limit is kept here and refused there, with
+ * the same sentence the item shows under it. */
+static void
+test_note_too_long (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(FkChecklistTemplate) national = g_list_model_get_item (fk_client_get_templates (fixture->anna), 0);
+  g_autoptr(FkEventChecklist) checklist = fk_event_checklist_new (national);
+  g_autoptr(GString) note = g_string_new (NULL);
+  const char *id = fk_checklist_item_get_id (item (checklist, 0));
+  g_autofree char *message = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i <= FK_MAX_CHECKLIST_NOTE; i++)
+    g_string_append (note, "ö");
+  message = fk_event_checklist_check_note (note->str);
+  g_assert_nonnull (message);
+
+  fk_event_checklist_set_note (checklist, id, note->str);
+  fk_event_checklist_set_answer (checklist, fk_checklist_item_get_id (item (checklist, 1)), FK_CHECKLIST_ANSWER_YES);
+  save (fixture->anna, checklist);
+  g_assert_true (sync_now (fixture->anna, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fk_event_checklist_get_state (checklist), ==, FK_RECORD_STATE_FAILED);
+  g_assert_cmpstr (fk_event_checklist_get_failure (checklist), ==, message);
+  g_assert_cmpstr (fk_checklist_item_get_note (item (checklist, 0)), ==, note->str);
+  g_assert_cmpint (fk_test_server_count_records (fixture->server, fk_event_checklist_get_uuid (checklist)), ==, 0);
+}
+
 /* One record the server refuses among 99 it takes: the 99 go, the one is
  * marked failed with the officer's reason, and nothing is sent again. */
 static void
@@ -277,6 +307,8 @@ main (int   argc,
               fixture_setup, test_team_fills_one_checklist, fixture_teardown);
   g_test_add ("/team/one-invalid-in-a-batch", Fixture, NULL,
               fixture_setup, test_one_invalid_in_a_batch, fixture_teardown);
+  g_test_add ("/team/note-too-long", Fixture, NULL,
+              fixture_setup, test_note_too_long, fixture_teardown);
 
   return g_test_run ();
 }

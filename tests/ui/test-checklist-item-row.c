@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "fk-checklist-item-row.h"
+#include "fk-protocol.h"
 #include "fk-ui-test-utils.h"
 
 typedef struct {
@@ -365,6 +366,46 @@ test_note_merge (Fixture       *fixture,
   g_assert_cmpuint (n_ops (fixture->checklist), ==, 1);
 }
 
+/* The server's limit shows under the note, naming the field and the fix:
+ * for a teammate's note the server made longer by joining two, and as
+ * the officer types.  The note is not cut: what was typed stays. */
+static void
+test_note_too_long (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *message = g_strdup_printf ("The note is too long: use at most %d characters.", FK_MAX_CHECKLIST_NOTE);
+  g_autoptr(GString) text = g_string_new (NULL);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (note_view (fixture)));
+  GtkWidget *frame = gtk_widget_get_parent (note_view (fixture));
+  GtkWidget *error = NULL;
+  GtkTextIter end;
+
+  for (guint i = 0; i <= FK_MAX_CHECKLIST_NOTE; i++)
+    g_string_append (text, "ö");
+  apply_teammate_state (fixture, NULL, text->str);
+  error = find_label (GTK_WIDGET (fixture->row), message);
+  g_assert_nonnull (error);
+  g_assert_true (gtk_widget_get_visible (error));
+  g_assert_true (gtk_widget_has_css_class (frame, "error"));
+  g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (error)), ==, GTK_ACCESSIBLE_ROLE_ALERT);
+
+  gtk_widget_grab_focus (note_view (fixture));
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_backspace (buffer, &end, TRUE, TRUE);
+  g_assert_false (gtk_widget_get_visible (error));
+  g_assert_false (gtk_widget_has_css_class (frame, "error"));
+
+  type_text (fixture, "!");
+  g_assert_true (gtk_widget_get_visible (error));
+  g_assert_true (gtk_widget_has_css_class (frame, "error"));
+
+  fk_checklist_item_row_commit_note (fixture->row);
+  g_string_truncate (text, text->len - strlen ("ö"));
+  g_string_append (text, "!");
+  g_assert_cmpstr (fk_checklist_item_get_note (fixture->item), ==, text->str);
+  g_assert_true (gtk_widget_get_visible (error));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -382,6 +423,7 @@ main (int   argc,
   ADD ("note-kept-on-dispose", test_note_kept_on_dispose);
   ADD ("teammate", test_teammate);
   ADD ("note-merge", test_note_merge);
+  ADD ("note-too-long", test_note_too_long);
 #undef ADD
 
   return g_test_run ();
