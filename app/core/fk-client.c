@@ -468,6 +468,10 @@ checklist_synced (FkClient         *self,
 {
   JsonNode *state = reply ? json_object_get_member (reply, "state") : NULL;
 
+  /* Answered for: what it was offered is applied, up to "acked", or was
+   * refused whole; none of it is still on its way. */
+  fk_event_checklist_set_offered (checklist, FALSE);
+
   if (!stored)
     {
       fk_event_checklist_set_failure (checklist, failure);
@@ -483,6 +487,18 @@ checklist_synced (FkClient         *self,
                                            json_object_get_int_member_with_default (reply, "acked", 0));
   fk_event_checklist_set_failure (checklist, NULL);
   save_checklist (self, checklist, NULL);
+}
+
+static void
+on_record_offered (FkClient   *self,
+                   const char *uuid,
+                   gboolean    offered,
+                   gpointer    user_data)
+{
+  FkEventChecklist *checklist = g_hash_table_lookup (self->checklists_by_uuid, uuid);
+
+  if (checklist != NULL)
+    fk_event_checklist_set_offered (checklist, offered);
 }
 
 static void
@@ -2695,8 +2711,14 @@ save_checklist (FkClient         *self,
                 GTask            *task)
 {
   g_autoptr(GTask) owned = task ? g_object_ref (task) : g_task_new (self, NULL, NULL, NULL);
-  g_autoptr(JsonObject) stored = fk_event_checklist_to_stored (checklist);
+  g_autoptr(JsonObject) stored = NULL;
   FkRecordState state = fk_event_checklist_get_state (checklist);
+
+  /* A batch read before this save has been offered (::record-offered),
+   * and one read after it reads what is merged here. */
+  if (!fk_sync_engine_is_reading_outbox (self->sync))
+    fk_event_checklist_compact (checklist);
+  stored = fk_event_checklist_to_stored (checklist);
 
   if (fk_event_checklist_has_unsent (checklist) || state == FK_RECORD_STATE_DRAFT)
     state = FK_RECORD_STATE_PENDING;
@@ -3325,6 +3347,7 @@ fk_client_new (const char *data_dir)
   store_path = g_build_filename (self->data_dir, "records.db", NULL);
   self->store = fk_store_new (store_path);
   self->sync = fk_sync_engine_new (self->store);
+  g_signal_connect_swapped (self->sync, "record-offered", G_CALLBACK (on_record_offered), self);
   g_signal_connect_swapped (self->sync, "record-synced", G_CALLBACK (on_record_synced), self);
   g_signal_connect_swapped (self->sync, "record-discarded", G_CALLBACK (on_record_discarded), self);
   g_signal_connect_swapped (self->sync, "notify::sending", G_CALLBACK (on_sending_changed), self);

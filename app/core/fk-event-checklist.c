@@ -29,6 +29,7 @@ struct _FkEventChecklist
   JsonArray     *ops;        /* ours, not yet confirmed, in order */
   gint64         next_seq;
   gint64         acked;
+  gint64         offered_seq;  /* ops up to this seq may be on the server */
 
   /* The view: base with ops applied. */
   char          *event_name;
@@ -535,6 +536,71 @@ fk_event_checklist_apply_server_state (FkEventChecklist *self,
   recompute_view (self);
 }
 
+static gboolean
+is_mergeable_note (FkEventChecklist *self,
+                   JsonObject       *op)
+{
+  return json_object_get_int_member_with_default (op, "seq", 0) > self->offered_seq &&
+         g_strcmp0 (string_member (op, "op"), "note") == 0 && string_member (op, "item") != NULL;
+}
+
+/* The server has applied or skipped by seq whatever it was offered, so an
+ * offered operation is never rewritten.  Of the rest, an item's note edits
+ * become its last one, written on top of what this device saw before the
+ * first: the server merges that just as it would have merged them in turn,
+ * and each edit no longer carries the whole note twice. */
+gboolean
+fk_event_checklist_compact (FkEventChecklist *self)
+{
+  g_autoptr(GHashTable) first = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) last = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(JsonArray) kept = NULL;
+  guint n, mergeable = 0;
+
+  g_return_val_if_fail (FK_IS_EVENT_CHECKLIST (self), FALSE);
+
+  n = json_array_get_length (self->ops);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *op = json_array_get_object_element (self->ops, i);
+      const char *item = string_member (op, "item");
+
+      if (!is_mergeable_note (self, op))
+        continue;
+
+      if (!g_hash_table_contains (first, item))
+        g_hash_table_insert (first, (gpointer) item, op);
+      g_hash_table_insert (last, (gpointer) item, op);
+      mergeable++;
+    }
+
+  if (mergeable == g_hash_table_size (last))
+    return FALSE;
+
+  kept = json_array_new ();
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *op = json_array_get_object_element (self->ops, i);
+      const char *item = string_member (op, "item");
+
+      if (is_mergeable_note (self, op))
+        {
+          JsonObject *base_op = g_hash_table_lookup (first, item);
+
+          if (g_hash_table_lookup (last, item) != op)
+            continue;
+          if (base_op != op)
+            json_object_set_string_member (op, "base_note", string_member (base_op, "base_note") ?: "");
+        }
+
+      json_array_add_object_element (kept, json_object_ref (op));
+    }
+
+  g_clear_pointer (&self->ops, json_array_unref);
+  self->ops = g_steal_pointer (&kept);
+  return TRUE;
+}
+
 gboolean
 fk_event_checklist_has_unsent (FkEventChecklist *self)
 {
@@ -877,6 +943,10 @@ fk_event_checklist_set_offered (FkEventChecklist *self,
                                 gboolean          offered)
 {
   g_return_if_fail (FK_IS_EVENT_CHECKLIST (self));
+
+  /* Every offer counts, also one while an earlier one waits: it carried
+   * what was added since, and that must not be merged either. */
+  self->offered_seq = offered ? self->next_seq - 1 : 0;
 
   if (self->offered == !!offered)
     return;

@@ -52,6 +52,10 @@ void              fk_event_checklist_apply_server_state (FkEventChecklist  *self
                                                          JsonObject        *state,
                                                          gint64             acked);
 gboolean          fk_event_checklist_has_unsent       (FkEventChecklist    *self);
+/* Merges each item's note operations that cannot be on the server into
+ * its last one; returns whether any went.  Not while a batch is read from
+ * the outbox: it may hold the record without having said so yet. */
+gboolean          fk_event_checklist_compact          (FkEventChecklist    *self);
 
 void              fk_event_checklist_set_answer       (FkEventChecklist    *self,
                                                        const char          *item_id,
@@ -84,7 +88,8 @@ void              fk_event_checklist_set_state        (FkEventChecklist    *self
 const char       *fk_event_checklist_get_failure      (FkEventChecklist    *self);
 void              fk_event_checklist_set_failure      (FkEventChecklist    *self,
                                                        const char          *failure);
-/* Sent in a batch the server has not answered for: it may be there. */
+/* Sent in a batch the server has not answered for: it may be there, and
+ * its operations so far are never merged (see compact()). */
 gboolean          fk_event_checklist_get_offered      (FkEventChecklist    *self);
 void              fk_event_checklist_set_offered      (FkEventChecklist    *self,
                                                        gboolean             offered);

@@ -23,6 +23,9 @@ void          fk_sync_engine_run_async        (FkSyncEngine         *self,
 gboolean      fk_sync_engine_run_finish       (FkSyncEngine         *self,
                                                GAsyncResult         *result,
                                                GError              **error);
+/* Whether a batch is being read from the outbox: a record saved before
+ * may be in it, and ::record-offered has not said so yet. */
+gboolean      fk_sync_engine_is_reading_outbox (FkSyncEngine        *self);
 /* Recounts the outbox after a save. */
 void          fk_sync_engine_refresh_pending  (FkSyncEngine         *self);
 

@@ -35,6 +35,7 @@ struct _FkSyncEngine
   GPtrArray    *batch;         /* FkStoreRecord in flight */
   GPtrArray    *results;       /* FkStoreResult being committed */
   GError       *run_error;     /* how the run ends, once its batch is withdrawn */
+  gboolean      reading;       /* the outbox is being read for a batch */
 
   gboolean      run_again;     /* asked for while a run was under way */
   guint         failures;      /* consecutive, for the backoff */
@@ -67,6 +68,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 enum {
+  RECORD_OFFERED,
   RECORD_SYNCED,
   RECORD_DISCARDED,
   N_SIGNALS
@@ -341,11 +343,21 @@ on_batch_withdrawn (GObject      *object,
                     gpointer      user_data)
 {
   g_autoptr(FkSyncEngine) self = user_data;
+  g_autoptr(GPtrArray) batch = g_steal_pointer (&self->batch);
   g_autoptr(GError) error = NULL;
 
   /* Still marked: its records only wait for an answer before a discard. */
   if (!fk_store_withdraw_finish (FK_STORE (object), result, &error))
     g_warning ("Could not take back a batch that was not sent: %s", error->message);
+  else
+    for (guint i = 0; i < batch->len; i++)
+      {
+        FkStoreRecord *record = g_ptr_array_index (batch, i);
+
+        /* One an earlier batch marked still waits for that one's answer. */
+        if (record->offer != 0)
+          g_signal_emit (self, signals[RECORD_OFFERED], 0, record->uuid, FALSE);
+      }
 
   finish_run (self, g_steal_pointer (&self->run_error));
 }
@@ -372,7 +384,8 @@ on_batch_sent (GObject      *object,
       if (!fk_api_client_call_body_sent (FK_API_CLIENT (object), result))
         {
           self->run_error = g_steal_pointer (&error);
-          fk_store_withdraw_async (self->store, batch, NULL, on_batch_withdrawn, g_object_ref (self));
+          self->batch = g_steal_pointer (&batch);
+          fk_store_withdraw_async (self->store, self->batch, NULL, on_batch_withdrawn, g_object_ref (self));
           return;
         }
 
@@ -438,6 +451,7 @@ on_outbox_ready (GObject      *object,
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(GError) error = NULL;
 
+  self->reading = FALSE;
   batch = fk_store_outbox_finish (FK_STORE (object), result, &error);
   if (batch == NULL)
     {
@@ -462,6 +476,13 @@ on_outbox_ready (GObject      *object,
 
   body = build_batch (batch);
   self->batch = g_steal_pointer (&batch);
+  /* From here each may reach the server, whatever becomes of the reply. */
+  for (guint i = 0; i < self->batch->len; i++)
+    {
+      FkStoreRecord *record = g_ptr_array_index (self->batch, i);
+
+      g_signal_emit (self, signals[RECORD_OFFERED], 0, record->uuid, TRUE);
+    }
   fk_api_client_call_async (self->api, "POST", FK_PATH_RECORDS_BATCH, body, self->cancellable,
                             on_batch_sent, g_object_ref (self));
 }
@@ -475,6 +496,7 @@ send_next_batch (FkSyncEngine *self)
       return;
     }
 
+  self->reading = TRUE;
   fk_store_outbox_async (self->store, FK_MAX_BATCH_RECORDS,
                          /* leave room for the envelope and base64 growth */
                          FK_MAX_BATCH_BYTES / 2,
@@ -813,6 +835,17 @@ fk_sync_engine_class_init (FkSyncEngineClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
+   * FkSyncEngine::record-offered:
+   * @uuid: the record
+   * @offered: %TRUE as a batch with it goes out: it may be on the server
+   *   until answered for (::record-synced); %FALSE when that batch never
+   *   left and nothing else is owed an answer
+   */
+  signals[RECORD_OFFERED] =
+    g_signal_new ("record-offered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
+
+  /**
    * FkSyncEngine::record-synced:
    * @uuid: the record
    * @revision: the revision the server answered for
@@ -852,6 +885,13 @@ fk_sync_engine_new (FkStore *store)
   self->store = g_object_ref (store);
 
   return self;
+}
+
+gboolean
+fk_sync_engine_is_reading_outbox (FkSyncEngine *self)
+{
+  g_return_val_if_fail (FK_IS_SYNC_ENGINE (self), FALSE);
+  return self->reading;
 }
 
 guint

@@ -14,9 +14,12 @@
 #include "fk-client.h"
 #include "fk-error.h"
 #include "fk-protocol.h"
+#include "fk-test-client.h"
 #include "fk-test-server.h"
 
 #define PIN "583016"
+/* What an officer adds to a note in one sitting. */
+#define SITTING "Vakt bokad. "
 
 typedef struct {
   char         *root;
@@ -211,8 +214,132 @@ test_team_fills_one_checklist (Fixture       *fixture,
   g_assert_cmpint (fk_test_server_count_records (fixture->server, uuid), ==, 1);
 }
 
+static char *
+save_tip (FkClient *client)
+{
+  g_autoptr(FkHotelTip) tip = fk_hotel_tip_new ();
+  g_autoptr(GDateTime) received = g_date_time_new_now_utc ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fk_hotel_tip_set_hotel_name (tip, "Hotell Påhitt");
+  fk_hotel_tip_set_municipality (tip, "Exempelby");
+  fk_hotel_tip_set_received_at (tip, received);
+  fk_hotel_tip_set_description (tip, "Många korta besök till samma rum under kvällen.");
+  fk_client_save_tip_async (client, tip, TRUE, NULL, fk_test_keep_result, &result);
+  g_assert_true (fk_client_save_tip_finish (client, fk_test_wait_for (&result), &error));
+  g_assert_no_error (error);
+  return g_strdup (fk_hotel_tip_get_uuid (tip));
+}
+
+static gboolean
+is_idle (FkClient *client)
+{
+  return !fk_sync_engine_get_sending (fk_client_get_sync_engine (client));
+}
+
+/* The officer pauses between sittings; the sync each save starts has
+ * failed by then (the server is away). */
+static void
+wait_idle (FkClient *client)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!is_idle (client))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+/* One note written offline in many sittings, each pause an operation
+ * that carries the whole note twice: together far more than a batch may
+ * hold.  Unsent, they merge; the checklist goes, and so does the tip saved
+ * after it. */
+static void
+test_note_in_many_sittings (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(FkChecklistTemplate) national = g_list_model_get_item (fk_client_get_templates (fixture->anna), 0);
+  g_autoptr(FkEventChecklist) checklist = fk_event_checklist_new (national);
+  g_autoptr(GString) note = g_string_new (NULL);
+  const char *id = fk_checklist_item_get_id (item (checklist, 0));
+  g_autofree char *tip = NULL;
+  gsize carried = 0;
+
+  /* Sent once before: the store's mark from then is long answered for. */
+  fk_event_checklist_set_answer (checklist, id, FK_CHECKLIST_ANSWER_YES);
+  save (fixture->anna, checklist);
+  sync_settled (fixture->anna);
+
+  fk_test_server_stop (fixture->server);
+  while (note->len + strlen (SITTING) <= FK_MAX_CHECKLIST_NOTE)
+    {
+      g_string_append (note, SITTING);
+      fk_event_checklist_set_note (checklist, id, note->str);
+      save (fixture->anna, checklist);
+      wait_idle (fixture->anna);
+      carried += 2 * note->len;
+    }
+  g_assert_cmpuint (carried, >, FK_MAX_BATCH_BYTES);
+  tip = save_tip (fixture->anna);
+  fk_test_server_start (fixture->server, NULL);
+
+  sync_settled (fixture->anna);
+  g_assert_cmpint (fk_test_server_count_records (fixture->server, tip), ==, 1);
+  g_assert_cmpint (fk_event_checklist_get_state (checklist), ==, FK_RECORD_STATE_SENT);
+  g_assert_false (fk_event_checklist_has_unsent (checklist));
+  g_assert_cmpstr (fk_checklist_item_get_note (item (checklist, 0)), ==, note->str);
+}
+
+/* The server committed a batch and died before it answered: the note edits
+ * in it may be on the server, so later edits go on top of them, never in
+ * their place: in this session, and after a restart.  The server ends up
+ * with the last notes alone, not the old ones joined to them. */
+static void
+test_offered_edits_kept (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  static const char * const crash_args[] = { "--fault-crash-after-commit", "1", NULL };
+  g_autoptr(FkChecklistTemplate) national = g_list_model_get_item (fk_client_get_templates (fixture->anna), 0);
+  g_autoptr(FkEventChecklist) created = fk_event_checklist_new (national);
+  g_autofree char *data_dir = g_build_filename (fixture->root, "anna", NULL);
+  g_autofree char *uuid = g_strdup (fk_event_checklist_get_uuid (created));
+  g_autofree char *first = g_strdup (fk_checklist_item_get_id (item (created, 0)));
+  g_autofree char *second = g_strdup (fk_checklist_item_get_id (item (created, 1)));
+  FkEventChecklist *checklist;
+
+  fk_test_server_stop (fixture->server);
+  fk_test_server_start (fixture->server, crash_args);
+  fk_event_checklist_set_note (created, first, "Möte bokat");
+  fk_event_checklist_set_note (created, second, "Vakter bokade");
+  save (fixture->anna, created);
+  wait_idle (fixture->anna);
+  g_assert_cmpint (fk_test_server_count_records (fixture->server, uuid), ==, 1);
+  fk_test_server_stop (fixture->server);
+
+  fk_event_checklist_set_note (created, first, "Möte inställt");
+  save (fixture->anna, created);
+  wait_idle (fixture->anna);
+
+  g_clear_object (&created);
+  g_clear_object (&fixture->anna);
+  fixture->anna = fk_test_load_client (data_dir);
+  checklist = find (fixture->anna, uuid);
+  g_assert_nonnull (checklist);
+  fk_event_checklist_set_note (checklist, second, "Vakter avbokade");
+  save (fixture->anna, checklist);
+  wait_idle (fixture->anna);
+
+  fk_test_server_start (fixture->server, NULL);
+  sync_settled (fixture->anna);
+  g_assert_false (fk_event_checklist_has_unsent (checklist));
+  g_assert_cmpstr (fk_checklist_item_get_note (item (checklist, 0)), ==, "Möte inställt");
+  g_assert_cmpstr (fk_checklist_item_get_note (item (checklist, 1)), ==, "Vakter avbokade");
+}
+
 /* A note committed past the limit is kept here and refused there, with
- * the same sentence the item shows under it. */
+ * the same sentence the item shows under it, until it is shortened. */
 static void
 test_note_too_long (Fixture       *fixture,
                     gconstpointer  data)
@@ -238,6 +365,16 @@ test_note_too_long (Fixture       *fixture,
   g_assert_cmpstr (fk_event_checklist_get_failure (checklist), ==, message);
   g_assert_cmpstr (fk_checklist_item_get_note (item (checklist, 0)), ==, note->str);
   g_assert_cmpint (fk_test_server_count_records (fixture->server, fk_event_checklist_get_uuid (checklist)), ==, 0);
+
+  /* Shortened, it replaces the refused edit, which no longer holds the
+   * rest back. */
+  fk_event_checklist_set_note (checklist, id, "Kortare.");
+  save (fixture->anna, checklist);
+  sync_settled (fixture->anna);
+  g_assert_cmpint (fk_event_checklist_get_state (checklist), ==, FK_RECORD_STATE_SENT);
+  g_assert_false (fk_event_checklist_has_unsent (checklist));
+  g_assert_cmpstr (fk_checklist_item_get_note (item (checklist, 0)), ==, "Kortare.");
+  g_assert_cmpint (fk_checklist_item_get_answer (item (checklist, 1)), ==, FK_CHECKLIST_ANSWER_YES);
 }
 
 /* One record the server refuses among 99 it takes: the 99 go, the one is
@@ -309,6 +446,10 @@ main (int   argc,
               fixture_setup, test_one_invalid_in_a_batch, fixture_teardown);
   g_test_add ("/team/note-too-long", Fixture, NULL,
               fixture_setup, test_note_too_long, fixture_teardown);
+  g_test_add ("/team/note-in-many-sittings", Fixture, NULL,
+              fixture_setup, test_note_in_many_sittings, fixture_teardown);
+  g_test_add ("/team/offered-edits-kept", Fixture, NULL,
+              fixture_setup, test_offered_edits_kept, fixture_teardown);
 
   return g_test_run ();
 }
