@@ -109,6 +109,8 @@ fk_error_code_to_message (FkErrorCode code)
       return _("Log in with your PIN this time. Fingerprint login needs a PIN login within the last 72 hours.");
     case FK_ERROR_INCOMPLETE_INSTALL:
       return _("Fältkoll is not installed completely. Your work is saved; ask support to reinstall Fältkoll.");
+    case FK_ERROR_RECORD_TOO_LARGE:
+      return _("The record is too large to send. Shorten its notes and it will be sent.");
     case FK_ERROR_FAILED:
     default:
       return _("Something went wrong. Try again.");

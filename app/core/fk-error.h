@@ -38,6 +38,7 @@ typedef enum {
   FK_ERROR_FINGERPRINT_NO_MATCH,
   FK_ERROR_PIN_REQUIRED,        /* fingerprint refused: log in with the PIN */
   FK_ERROR_INCOMPLETE_INSTALL,  /* a part of Fältkoll is missing from the system */
+  FK_ERROR_RECORD_TOO_LARGE,    /* one record alone is more than a batch may carry */
 } FkErrorCode;
 
 GQuark       fk_error_quark              (void);

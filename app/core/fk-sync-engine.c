@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "fk-error.h"
 #include "fk-event-checklist.h"
 #include "fk-hotel-tip.h"
@@ -441,6 +443,34 @@ build_batch (GPtrArray *batch)
   return json_builder_get_root (builder);
 }
 
+/* The outbox keeps a batch of several within half of what the server
+ * takes, so only a record alone can be more. */
+static gboolean
+is_too_large (GPtrArray *batch,
+              JsonNode  *body)
+{
+  g_autofree char *text = NULL;
+
+  if (batch->len != 1)
+    return FALSE;
+
+  text = json_to_string (body, FALSE);
+  return strlen (text) > FK_MAX_BATCH_BYTES;
+}
+
+/* It could never be sent, and would hold up every record behind it: it
+ * fails here, with what the officer can do about it. */
+static FkStoreResult *
+too_large_result (FkStoreRecord *record)
+{
+  FkStoreResult *result = g_new0 (FkStoreResult, 1);
+
+  result->uuid = g_strdup (record->uuid);
+  result->revision = record->revision;
+  result->failure = g_strdup (fk_error_code_to_message (FK_ERROR_RECORD_TOO_LARGE));
+  return result;
+}
+
 static void
 on_outbox_ready (GObject      *object,
                  GAsyncResult *result,
@@ -475,6 +505,15 @@ on_outbox_ready (GObject      *object,
     }
 
   body = build_batch (batch);
+  if (is_too_large (batch, body))
+    {
+      self->results = g_ptr_array_new_with_free_func ((GDestroyNotify) fk_store_result_free);
+      g_ptr_array_add (self->results, too_large_result (g_ptr_array_index (batch, 0)));
+      fk_store_apply_results_async (self->store, self->results, self->cancellable,
+                                    on_results_applied, g_object_ref (self));
+      return;
+    }
+
   self->batch = g_steal_pointer (&batch);
   /* From here each may reach the server, whatever becomes of the reply. */
   for (guint i = 0; i < self->batch->len; i++)
